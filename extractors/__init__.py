@@ -1,0 +1,1 @@
+"""Extractors: normalized text in, typed records out. See extractors.registry."""

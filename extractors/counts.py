@@ -1,0 +1,18 @@
+"""Extractor for the `counts` field of spec/extraction.md (to be written: issue 3)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractors.records import Record
+
+VERSION = "0"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Count(Record):
+    pass
+
+
+def extract_counts(text: str) -> list[Count]:
+    """Find counts in normalized text (Thai digits already folded to Arabic)."""
+    return []

@@ -1,0 +1,18 @@
+"""Extractor for the `goals` field of spec/extraction.md (to be written: issue 3)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractors.records import Record
+
+VERSION = "0"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GoalMention(Record):
+    pass
+
+
+def extract_goals(text: str) -> list[GoalMention]:
+    """Find goals in normalized text (Thai digits already folded to Arabic)."""
+    return []

@@ -1,0 +1,18 @@
+"""Extractor for the `money` field of spec/extraction.md (to be written: issue 3)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractors.records import Record
+
+VERSION = "0"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Money(Record):
+    pass
+
+
+def extract_money(text: str) -> list[Money]:
+    """Find money in normalized text (Thai digits already folded to Arabic)."""
+    return []

@@ -1,0 +1,75 @@
+"""Decide what kind of file this is, by its content first and its name second."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from saraban.errors import EmptyFileError, MissingFileError, UnsupportedFileError
+
+# File kinds Saraban reads, and the name endings a folder scan picks up.
+SUFFIXES: dict[str, str] = {
+    ".txt": "text",
+    ".pdf": "pdf",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
+    ".docx": "docx",
+    ".pptx": "pptx",
+}
+
+# Magic numbers: the first bytes of each binary kind.
+_MAGIC: list[tuple[bytes, str]] = [
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image"),
+    (b"\xff\xd8\xff", "image"),
+    (b"II*\x00", "image"),
+    (b"MM\x00*", "image"),
+]
+
+
+def is_supported_name(path: Path) -> bool:
+    """True when the name ends in a suffix Saraban reads.
+
+    >>> is_supported_name(Path("memo.PDF")), is_supported_name(Path("a.xls"))
+    (True, False)
+    """
+    return path.suffix.lower() in SUFFIXES
+
+
+def triage(path: Path) -> str:
+    """The kind of ``path``: text, pdf, image, docx or pptx, from its content.
+
+    A name whose extension lies about the content is read as what the bytes are;
+    bytes of no known kind with a binary look raise UnsupportedFileError.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise MissingFileError(path, "no such file")
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyFileError(path, "empty file (0 bytes)")
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if head.startswith(b"PK\x03\x04"):
+        return _office_kind(path)
+    if b"\x00" not in head:
+        return "text"
+    raise UnsupportedFileError(path, f"unsupported file type ({path.suffix or 'no extension'}, binary content)")
+
+
+def _office_kind(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except zipfile.BadZipFile as err:
+        raise UnsupportedFileError(path, f"damaged zip container: {err}") from err
+    if "word/document.xml" in names:
+        return "docx"
+    if "ppt/presentation.xml" in names:
+        return "pptx"
+    raise UnsupportedFileError(path, "a zip file that is neither a .docx nor a .pptx")

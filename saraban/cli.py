@@ -1,0 +1,63 @@
+"""The `saraban` command: thin click wrappers around the library."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from saraban import __version__
+from saraban.errors import SarabanError
+
+# PyThaiNLP must never try the network (its corpus downloads): set before any import of it.
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+
+
+@click.group()
+@click.version_option(__version__, prog_name="saraban")
+def cli() -> None:
+    """Saraban: Thai government paperwork to structured records.
+
+    Example: saraban extract letter.txt --json
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per document (JSON Lines). The default.")
+@click.option("--text", "as_text", is_flag=True, help="The normalized text instead: pages split by a form feed, documents by '==> NAME <=='.")
+def extract(paths: tuple[Path, ...], as_json: bool, as_text: bool) -> None:
+    """Read documents and print what they say (nothing is stored).
+
+    A file that cannot be read gets one line on stderr naming it and the
+    reason; the others are still processed and the exit code is 1 at the end.
+
+    Example: saraban extract corpus/samples/*.txt --json
+    """
+    from saraban.pipeline import RunContext, process_file
+
+    if as_json and as_text:
+        raise click.UsageError("choose one of --json and --text")
+    ctx = RunContext()
+    failed = 0
+    out = sys.stdout
+    for path in paths:
+        try:
+            result = process_file(path, ctx)
+        except SarabanError as err:
+            failed += 1
+            click.echo(f"saraban: {err}", err=True)
+            continue
+        if as_text:
+            out.write(f"==> {result.doc_id} <==\n{result.norm.text}\n")
+        else:
+            out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+        out.flush()
+    if failed:
+        sys.exit(1)
+
+
+def main() -> None:
+    cli()

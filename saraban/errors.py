@@ -1,0 +1,48 @@
+"""Errors about one input file. Each carries the path and puts it first in its message."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SarabanError(Exception):
+    """Base for every error the pipeline reports about one input file."""
+
+    exit_code = 1
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = Path(path), reason
+
+
+class MissingFileError(SarabanError):
+    """The path does not exist or is not a regular file."""
+
+
+class UnsupportedFileError(SarabanError):
+    """The file's content is of no type Saraban reads."""
+
+
+class EmptyFileError(SarabanError):
+    """The file has zero bytes."""
+
+
+class CorruptFileError(SarabanError):
+    """The file claims a type but cannot be parsed as it (truncated, damaged)."""
+
+
+class EncryptedPdfError(SarabanError):
+    """The PDF needs a password; we never guess one."""
+
+    exit_code = 3
+
+
+class TooLargeError(SarabanError):
+    """An image too large to decode safely (a decompression bomb)."""
+
+
+class EncodingError(SarabanError):
+    """A text file in no encoding Saraban can decode (UTF-8, TIS-620/cp874)."""
+
+
+class OcrError(SarabanError):
+    """Tesseract failed on a page or is not installed."""
