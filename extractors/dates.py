@@ -1,18 +1,304 @@
-"""Extractor for the `dates` field of spec/extraction.md (to be written: issue 3)."""
+"""Extractor for the `dates` field of spec/extraction.md: calendar dates and date ranges.
+
+Reads Thai dates (full or abbreviated months, with or without dots and
+spaces, an optional weekday, ``เดือน`` before the month, ``พ.ศ.`` before the
+year, two- or four-digit Buddhist-Era years) and English dates (``6 June
+2022``, ``May 29, 2024``). A range whose year is written once
+(``๒๙ กันยายน – ๘ ตุลาคม ๒๕๖๖``, ``๒๐ - ๒๓ กุมภาพันธ์ ๒๕๖๗``) is one record
+with ``iso`` ``"START/END"``.
+
+Parsed by hand rather than with ``pythainlp.util.thai_strptime`` (raises on
+two-digit years, abbreviations without dots, weekday prefixes and ranges) or
+dateparser (guesses on bare numbers): each accepted form is one named part of
+one pattern below, and every candidate is checked with ``datetime.date``.
+"""
 from __future__ import annotations
 
+import datetime as _dt
+import re
 from dataclasses import dataclass
 
+from corpus import months
 from extractors.records import Record
 
-VERSION = "0"
+VERSION = "1"
+
+# Years 2400-2700 are Buddhist Era (subtract 543); 1800-2200 are Common Era.
+_BE_OFFSET = 543
+_BE_YEARS = range(2400, 2701)
+_CE_YEARS = range(1800, 2201)
+
+# Weekday confidence: a date whose weekday prefix disagrees with the calendar
+# is kept (the day or the weekday may be an OCR slip) but marked doubtful.
+_WEEKDAY_MISMATCH_CONFIDENCE = 0.6
+
+_WEEKDAYS_TH = {
+    "จันทร์": 0, "อังคาร": 1, "พุธ": 2, "พฤหัสบดี": 3, "พฤหัส": 3,
+    "ศุกร์": 4, "เสาร์": 5, "อาทิตย์": 6,
+}
+
+# horizontal white space only: a date never spans two lines
+_SP = r"[^\S\n]"
+
+
+def _abbr_pattern(abbr: str) -> str:
+    """``ม.ค.`` -> a pattern taking ``ม.ค.``, ``ม.ค``, ``ม ค.``, ``มค``, ``ม. ค.``.
+
+    Without its final dot the abbreviation must not run on into a Thai word
+    (``มค`` of ``มคอ`` is no month).
+    """
+    parts = [p for p in abbr.split(".") if p]
+    if len(parts) == 1:  # undotted form listed in months.json ("มค"): the dotted one covers it
+        return ""
+    body = rf"\.?{_SP}?".join(re.escape(p) for p in parts)
+    return rf"{body}(?:\.|(?![\u0e01-\u0e4f]))"
+
+
+def _month_tables() -> tuple[dict[str, int], str, str]:
+    """Month lookup by folded spelling, and the Thai and English alternations."""
+    lookup: dict[str, int] = {}
+    th_alts: list[str] = []
+    en_alts: list[str] = []
+    for row in months():
+        n = row["month"]
+        for name in [row["th"], *row.get("th_variants", [])]:
+            lookup[name] = n
+            th_alts.append(re.escape(name))
+        for abbr in row["th_abbr"]:
+            lookup[_fold_month(abbr)] = n
+            pat = _abbr_pattern(abbr)
+            if pat:
+                th_alts.append(pat)
+        for name in [row["en"], *row["en_abbr"]]:
+            lookup[name.lower()] = n
+            en_alts.append(re.escape(name) + (r"\.?" if name != row["en"] else ""))
+    # longest first so "มิถุนายน" wins over a shorter spelling at the same place
+    th_alts.sort(key=len, reverse=True)
+    en_alts.sort(key=len, reverse=True)
+    return lookup, "|".join(th_alts), "|".join(en_alts)
+
+
+def _fold_month(s: str) -> str:
+    """A month spelling without dots and spaces, lowercased: the lookup key."""
+    return re.sub(r"[.\s]", "", s).lower()
+
+
+_MONTH_NUMBER, _TH_MONTHS, _EN_MONTHS = _month_tables()
+_FULL_TH_STARTS = tuple(name for row in months() for name in [row["th"], *row.get("th_variants", [])])
+
+_WEEKDAY = r"วัน(?P<wd>" + "|".join(sorted(_WEEKDAYS_TH, key=len, reverse=True)) + rf"){_SP}*(?:ที่{_SP}*)?"
+# a day is one or two digits standing alone: not the tail of 15.52, 1/2563 or 10629
+_DAY = r"(?<![0-9.,:/])(?P<d1>[0-9]{1,2})"
+_DAY_RANGE = rf"(?:{_SP}*(?:[-–—]|ถึง){_SP}*(?P<d2>[0-9]{{1,2}}))?"
+_ERA = rf"(?P<era>พ\.?{_SP}?ศ\.?|ค\.?{_SP}?ศ\.?)"
+# a year is 4 digits, or 2 after a Thai month; never the head of a longer number
+_YEAR = rf"(?:{_SP}*{_ERA})?{_SP}*(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|\.[0-9])"
+
+_TH_DATE = (
+    rf"(?:{_WEEKDAY})?{_DAY}{_DAY_RANGE}{_SP}*(?:เดือน{_SP}*)?"
+    rf"(?P<m>{_TH_MONTHS})(?:{_YEAR})?"
+)
+_EN_DAY_FIRST = (
+    rf"(?<![0-9.,:/])(?P<ed1>[0-9]{{1,2}})(?:st|nd|rd|th)?"
+    rf"(?:{_SP}*[-–—]{_SP}*(?P<ed2>[0-9]{{1,2}})(?:st|nd|rd|th)?)?"
+    rf"{_SP}+(?:of{_SP}+)?(?P<em>(?i:{_EN_MONTHS}))(?![A-Za-z])"
+    rf"(?:,?{_SP}*(?P<ey>[0-9]{{4}})(?![0-9]))?"
+)
+_EN_MONTH_FIRST = (
+    rf"(?<![A-Za-z])(?P<fm>(?i:{_EN_MONTHS}))(?![A-Za-z]){_SP}+(?P<fd1>[0-9]{{1,2}})(?:st|nd|rd|th)?"
+    rf"(?:{_SP}*[-–—]{_SP}*(?P<fd2>[0-9]{{1,2}})(?:st|nd|rd|th)?)?"
+    rf"(?:,{_SP}*(?P<fy>[0-9]{{4}})(?![0-9]))?"
+)
+_DATE_RE = re.compile(rf"{_TH_DATE}|{_EN_DAY_FIRST}|{_EN_MONTH_FIRST}")
+
+# what may stand between the two ends of a range: a dash, ถึง (to), or "to"
+_RANGE_JOIN_RE = re.compile(
+    rf"{_SP}*(?:[-–—]|(?:จน)?ถึง(?:{_SP}*วันที่)?|to|until){_SP}*(?:วันที่{_SP}*)?"
+)
+_MAX_JOIN = 24
+
+# receipt stamps: "เลขที่ N / วันที่ D / เวลา T" at the top of a received letter
+_RECEIPT_ABOVE_RE = re.compile(r"[^\S\n]*เลขที่")
+_RECEIPT_BELOW_RE = re.compile(r"[^\S\n]*เวลา")
+_DATE_LINE_RE = re.compile(r"[^\S\n]*(?:ลง)?วันที่")
+# the subject line ends a letter's head; a letter's own date sits alone on a line above it
+_SUBJECT_LINE_RE = re.compile(r"^[^\S\n]*เรื่อง", re.M)
+_REFERENCE_LINE_RE = re.compile(r"^[^\S\n]*ที่?[^\S\n]", re.M)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Date(Record):
-    pass
+    """A calendar date or a date range, e.g. ``๒๒ ธันวาคม ๒๕๖๕`` (iso ``2022-12-22``)."""
+
+    iso: str    # "YYYY-MM-DD", or "START/END" for a range
+    role: str   # "letter" (the letter's own date), "receipt" (stamp), or "body"
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """One matched date before ranges are joined: ``year`` None when not written."""
+
+    start: int
+    end: int
+    day: int
+    day2: int | None
+    month: int
+    year: int | None     # Common Era
+    weekday: int | None
 
 
 def extract_dates(text: str) -> list[Date]:
-    """Find dates in normalized text (Thai digits already folded to Arabic)."""
-    return []
+    """Find calendar dates and date ranges (Thai digits already folded to Arabic).
+
+    >>> [d.iso for d in extract_dates("วันศุกร์ที่ 3 กุมภาพันธ์ 2566 เวลา 13.00 - 15.30 น.")]
+    ['2023-02-03']
+    >>> [d.iso for d in extract_dates("ห้วงการรายงาน (1 ม.ค. 66 - 31 มี.ค. 66)")]
+    ['2023-01-01/2023-03-31']
+    >>> [d.iso for d in extract_dates("ระหว่างวันที่ 29 กันยายน – 8 ตุลาคม 2566")]
+    ['2023-09-29/2023-10-08']
+    >>> extract_dates("ครั้งที่ 1/2563 ประจำปีงบประมาณ พ.ศ. 2566, สำนักงาน ก.พ., 31 ก.พ. 2566")
+    []
+    """
+    found = [f for m in _DATE_RE.finditer(text) if (f := _parse(m)) is not None]
+    out: list[Date] = []
+    head_end = _head_end(text)
+    letter_date_seen = False
+    i = 0
+    while i < len(found):
+        a = found[i]
+        b = found[i + 1] if i + 1 < len(found) else None
+        if b is not None and b.year is not None and a.day2 is None and _joined(text, a, b):
+            rng = _range(a, b)
+            if rng is not None:
+                out.append(_record(text, a.start, b.end, rng, a.weekday, a, head_end, False))
+                i += 2
+                continue
+        if a.year is not None:
+            iso = _iso_of(a)
+            if iso is not None:
+                rec = _record(text, a.start, a.end, iso, a.weekday, a, head_end, letter_date_seen)
+                letter_date_seen = letter_date_seen or rec.role == "letter"
+                out.append(rec)
+        i += 1
+    return out
+
+
+def _parse(m: re.Match[str]) -> _Found | None:
+    """One regex match as numbers; None when the year is not a plausible year."""
+    g = m.groupdict()
+    weekday = _WEEKDAYS_TH.get(g["wd"]) if g["wd"] else None
+    if g["m"] is not None:
+        month = _MONTH_NUMBER.get(g["m"]) or _MONTH_NUMBER.get(_fold_month(g["m"]))
+        d1, d2, ys, era = g["d1"], g["d2"], g["y"], g["era"]
+        thai = True
+    elif g["em"] is not None:
+        month = _MONTH_NUMBER.get(g["em"].lower().rstrip("."))
+        d1, d2, ys, era, thai = g["ed1"], g["ed2"], g["ey"], None, False
+    else:
+        month = _MONTH_NUMBER.get(g["fm"].lower().rstrip("."))
+        d1, d2, ys, era, thai = g["fd1"], g["fd2"], g["fy"], None, False
+    if month is None:
+        return None
+    end = m.end()
+    if thai and ys and len(ys) == 2 and not era and g["m"].startswith(_FULL_TH_STARTS):
+        ys, end = None, m.end("m")  # "5 มีนาคม 10 คน": two digits after a full name are no year
+    year = _year(ys, era, thai) if ys else None
+    if ys and year is None:
+        return None
+    return _Found(m.start(), end, int(d1), int(d2) if d2 else None, month, year, weekday)
+
+
+def _year(digits: str, era: str | None, thai: bool) -> int | None:
+    """The Common-Era year of a written year, or None if it is no plausible year."""
+    y = int(digits)
+    era_ce = era is not None and era.startswith("ค")
+    if len(digits) == 2:
+        # a two-digit year after a Thai month is Buddhist Era 25xx (receipt stamps, news)
+        if thai and not era_ce:
+            return 2500 + y - _BE_OFFSET
+        return 2000 + y
+    if era is not None and not era_ce:
+        return y - _BE_OFFSET if y in _BE_YEARS else None
+    if y in _BE_YEARS and not era_ce:
+        return y - _BE_OFFSET
+    return y if y in _CE_YEARS else None
+
+
+def _date(year: int, month: int, day: int) -> _dt.date | None:
+    try:
+        return _dt.date(year, month, day)
+    except ValueError:  # 31 ก.พ., 31 เม.ย.: impossible dates are no dates
+        return None
+
+
+def _iso_of(f: _Found) -> str | None:
+    """``YYYY-MM-DD``, or ``START/END`` for a day range, or None if impossible."""
+    assert f.year is not None
+    start = _date(f.year, f.month, f.day)
+    if start is None:
+        return None
+    if f.day2 is None:
+        return start.isoformat()
+    end = _date(f.year, f.month, f.day2)
+    if end is None or end <= start:
+        return None
+    return f"{start.isoformat()}/{end.isoformat()}"
+
+
+def _joined(text: str, a: _Found, b: _Found) -> bool:
+    """True when only a range connector (dash, ถึง, to) stands between ``a`` and ``b``."""
+    if b.start - a.end > _MAX_JOIN:
+        return False
+    return _RANGE_JOIN_RE.fullmatch(text, a.end, b.start) is not None
+
+
+def _range(a: _Found, b: _Found) -> str | None:
+    """The ``START/END`` of ``a`` to ``b``; the start takes the end's year when it has none."""
+    assert b.year is not None
+    end = _date(b.year, b.month, b.day2 or b.day)
+    if end is None:
+        return None
+    year = a.year
+    if year is None:
+        # "29 ธันวาคม – 3 มกราคม 2567": the start lies in the year before
+        year = b.year if (a.month, a.day) <= (b.month, b.day) else b.year - 1
+    start = _date(year, a.month, a.day)
+    if start is None or start >= end:
+        return None
+    return f"{start.isoformat()}/{end.isoformat()}"
+
+
+def _record(text: str, start: int, end: int, iso: str, weekday: int | None, first: _Found,
+            head_end: int, letter_date_seen: bool) -> Date:
+    confidence = 1.0
+    if weekday is not None:
+        day = _date(int(iso[:4]), int(iso[5:7]), int(iso[8:10]))
+        if day is not None and day.weekday() != weekday:
+            confidence = _WEEKDAY_MISMATCH_CONFIDENCE
+    role = _role(text, start, end, head_end, letter_date_seen)
+    return Date(text=text[start:end], start=start, end=end, confidence=confidence, iso=iso, role=role)
+
+
+def _head_end(text: str) -> int:
+    """Where a letter's head ends (its subject line), or -1 if there is none."""
+    m = _SUBJECT_LINE_RE.search(text)
+    return m.start() if m else -1
+
+
+def _role(text: str, start: int, end: int, head_end: int, letter_date_seen: bool) -> str:
+    """Where the layout puts this date: a receipt stamp, the letter's own date, or the body."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    if _DATE_LINE_RE.match(text, line_start) and not text[end:line_end].strip():
+        prev_start = text.rfind("\n", 0, max(line_start - 1, 0)) + 1 if line_start else line_start
+        if line_start and _RECEIPT_ABOVE_RE.match(text, prev_start, line_start):
+            return "receipt"
+        if line_end < len(text) and _RECEIPT_BELOW_RE.match(text, line_end + 1):
+            return "receipt"
+    alone = not text[line_start:start].strip() and not text[end:line_end].strip()
+    if alone and not letter_date_seen and 0 <= start < head_end:
+        # the letter's date sits alone on its line below the reference and address
+        if _REFERENCE_LINE_RE.search(text, 0, start):
+            return "letter"
+    return "body"
