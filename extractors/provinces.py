@@ -1,18 +1,197 @@
-"""Extractor for the `provinces` field of spec/extraction.md (to be written: issue 3)."""
+"""Thai provinces named in the text: the `provinces` field of spec/extraction.md.
+
+Thai names are found exactly (with or without ``จ.``/``จังหวัด``, inside an
+organisation name such as ``องค์การบริหารส่วนจังหวัดพิษณุโลก``, after ``นคร`` of a
+city municipality) and kept only where they stand as a word of their own:
+Thai has no spaces between words, so ``เผยแพร่`` ("publish") holds the letters
+of แพร่. Where the neighbouring letters are Thai, PyThaiNLP's dictionary
+tokenizer decides whether the name's edges are word edges. Province names
+that are everyday words (``เลย`` "at all", ``ตาก`` "to dry") count only after
+``จ.``/``จังหวัด`` or beside another province. English names, often misspelt
+in tables typed by hand (``Khon Keen``, ``Buengkan``), are fuzzy-matched with
+rapidfuzz. Two-letter codes (``พล``) are never read as provinces.
+"""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 
+from rapidfuzz import fuzz, process
+
+import corpus
 from extractors.records import Record
 
-VERSION = "0"
+VERSION = "1"
+
+# Fuzzy cut-off for English names, compared lowercased without spaces or
+# hyphens (rapidfuzz ratio, 0-100). Measured on the 77 names and their aliases
+# with one letter substituted, doubled or dropped: 85 keeps 'Khon Keen' (87.5)
+# and 'Chaiyapum' (94.7), while the English words of a UN statement (Thailand,
+# Nations, Interior, Governors, ...) all score below 75 against every name.
+EN_CUTOFF = 85.0
+# Names this short are matched exactly: one letter is too much of them.
+EN_EXACT_MAX_LEN = 5
+
+# Province names that are also everyday Thai words.
+AMBIGUOUS_TH = frozenset({"เลย", "ตาก", "แพร่", "น่าน", "ชุมพร"})
+# Written before a name, these make it a province: จ.เชียงราย, จังหวัดพิษณุโลก,
+# นายกเทศมนตรีนครพิษณุโลก (a city municipality names its province).
+_PROVINCE_PREFIX = re.compile(r"(?:จ\.|จังหวัด|นคร)\s*$")
+# Written before a name, these make it a road, district or subdistrict of the
+# same name (ถนนพิษณุโลก is a street in Bangkok; อ.ตากใบ a district).
+_PLACE_PREFIX = re.compile(r"(?:ถนน|ถ\.|ซอย|ซ\.|อำเภอ|อ\.|ตำบล|ต\.|แขวง|หมู่บ้าน|บ้าน|วัด)\s*$")
+_THAI_LETTER = re.compile(r"[\u0e01-\u0e4e]")
+# A run of capitalised English words: Mae Hong Son, Nong Bua Lam Phu, KHON KAEN.
+_EN_RUN = re.compile(r"\b[A-Z][A-Za-z]+(?:[ \-][A-Z][A-Za-z]*)*\b")
+_EN_MAX_WORDS = 5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProvinceMention(Record):
-    pass
+    """A province named in the text, e.g. ``จ.เชียงราย`` or ``Khon Keen``."""
+
+    name: str     # the official Thai name, กรุงเทพมหานคร for Bangkok
+    name_en: str  # the English name of corpus/data/provinces.json
+
+
+@cache
+def _thai_names() -> dict[str, dict[str, str]]:
+    """Every Thai spelling (name and alias) -> its province row."""
+    out = {}
+    for row in corpus.provinces():
+        for spelling in [row["name_th"], *row.get("aliases_th", [])]:
+            out[spelling] = row
+    return out
+
+
+@cache
+def _thai_pattern() -> re.Pattern[str]:
+    # longest first, so นครราชสีมา is found whole and กรุงเทพมหานคร beats กรุงเทพ
+    names = sorted(_thai_names(), key=len, reverse=True)
+    prefix = r"(?P<prefix>จ\.\s*|จังหวัด\s*)?"
+    return re.compile(prefix + "(?P<name>" + "|".join(map(re.escape, names)) + ")")
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"[\s\-]+", "", s).lower()
+
+
+@cache
+def _english_names() -> tuple[list[str], list[dict[str, str]]]:
+    """Squashed English spellings and, in the same order, their province rows."""
+    keys, rows = [], []
+    for row in corpus.provinces():
+        for spelling in [row["name_en"], *row.get("aliases_en", [])]:
+            keys.append(_squash(spelling))
+            rows.append(row)
+    return keys, rows
+
+
+@cache
+def _tokenizer_trie():
+    """PyThaiNLP's word list plus every province spelling, built once."""
+    from pythainlp.corpus import thai_words
+    from pythainlp.util import dict_trie
+
+    return dict_trie(set(thai_words()) | set(_thai_names()))
+
+
+def _word_edges(text: str, start: int, end: int) -> bool:
+    """Does ``text[start:end]`` begin and end on word edges, by the tokenizer?"""
+    from pythainlp.tokenize import word_tokenize
+
+    lo, hi = max(0, start - 24), min(len(text), end + 24)
+    edges, pos = {lo}, lo
+    for token in word_tokenize(text[lo:hi], custom_dict=_tokenizer_trie(), engine="newmm", keep_whitespace=True):
+        pos += len(token)
+        edges.add(pos)
+    return start in edges and end in edges
+
+
+def _thai_mentions(text: str) -> list[ProvinceMention]:
+    names = _thai_names()
+    found: list[ProvinceMention] = []
+    for m in _thai_pattern().finditer(text):
+        name_start, end = m.start("name"), m.end("name")
+        has_prefix = m["prefix"] is not None
+        before = text[max(0, name_start - 16):name_start]
+        if not has_prefix and _PLACE_PREFIX.search(before):
+            continue
+        prefixed = has_prefix or _PROVINCE_PREFIX.search(before) is not None
+        thai_before = name_start > 0 and _THAI_LETTER.match(text[name_start - 1]) is not None
+        thai_after = end < len(text) and _THAI_LETTER.match(text[end]) is not None and text[end - 1] != "."
+        if (thai_before and not prefixed) or thai_after:
+            if not _word_edges(text, name_start, end):
+                continue
+        row = names[m["name"]]
+        found.append(ProvinceMention(
+            text=m[0], start=m.start(), end=end, name=row["name_th"], name_en=row["name_en"],
+            confidence=1.0 if prefixed or row["name_th"] not in AMBIGUOUS_TH else 0.9,
+        ))
+    return found
+
+
+def _keep_ambiguous(found: list[ProvinceMention], text: str) -> list[ProvinceMention]:
+    """Drop everyday-word names (เลย, ตาก) unless prefixed or listed beside a province."""
+    kept = []
+    for i, p in enumerate(found):
+        if p.name not in AMBIGUOUS_TH or p.text != p.name and p.confidence == 1.0:
+            kept.append(p)
+            continue
+        if _PROVINCE_PREFIX.search(text[max(0, p.start - 16):p.start]):
+            kept.append(p)
+            continue
+        neighbours = [q for q in found[max(0, i - 1):i + 2] if q is not p and q.name not in AMBIGUOUS_TH]
+        if any(re.fullmatch(r"[\s,、/]*(?:และ|หรือ)?[\s,、/]*", text[min(p.end, q.end):max(p.start, q.start)])
+               for q in neighbours):
+            kept.append(p)
+    return kept
+
+
+def _english_mentions(text: str) -> list[ProvinceMention]:
+    keys, rows = _english_names()
+    found: list[ProvinceMention] = []
+    for run in _EN_RUN.finditer(text):
+        words = list(re.finditer(r"[A-Za-z]+", run[0]))
+        i = 0
+        while i < len(words):
+            best = None  # (score, n_words, row)
+            for n in range(min(_EN_MAX_WORDS, len(words) - i), 0, -1):
+                s, e = words[i].start(), words[i + n - 1].end()
+                candidate = _squash(run[0][s:e])
+                if len(candidate) <= EN_EXACT_MAX_LEN:
+                    hit = (100.0, keys.index(candidate)) if candidate in keys else None
+                else:
+                    r = process.extractOne(candidate, keys, scorer=fuzz.ratio, score_cutoff=EN_CUTOFF)
+                    hit = (r[1], r[2]) if r else None
+                    if hit and len(keys[hit[1]]) <= EN_EXACT_MAX_LEN:
+                        hit = None
+                if hit and (best is None or hit[0] > best[0]):
+                    best = (hit[0], n, rows[hit[1]])
+            if best is None:
+                i += 1
+                continue
+            score, n, row = best
+            s, e = run.start() + words[i].start(), run.start() + words[i + n - 1].end()
+            found.append(ProvinceMention(text=text[s:e], start=s, end=e, name=row["name_th"],
+                                         name_en=row["name_en"], confidence=score / 100))
+            i += n
+    return found
 
 
 def extract_provinces(text: str) -> list[ProvinceMention]:
-    """Find provinces in normalized text (Thai digits already folded to Arabic)."""
-    return []
+    """Find provinces named in Thai (exact, as a word) or English (fuzzy).
+
+    >>> [p.name for p in extract_provinces("องค์การบริหารส่วนจังหวัดพิษณุโลก และ จ.เชียงราย")]
+    ['พิษณุโลก', 'เชียงราย']
+    >>> [p.name for p in extract_provinces("นายกเทศมนตรีนครพิษณุโลก ณ กทม.")]
+    ['พิษณุโลก', 'กรุงเทพมหานคร']
+    >>> [(p.name, p.confidence) for p in extract_provinces("Khon Keen  Buengkan")]
+    [('ขอนแก่น', 0.875), ('บึงกาฬ', 1.0)]
+    >>> extract_provinces("ได้นำไปเผยแพร่ ที่ พล ๐๐๑๗.๓ ไม่ดีเลย")
+    []
+    """
+    found = _keep_ambiguous(_thai_mentions(text), text) + _english_mentions(text)
+    found.sort(key=lambda p: p.start)
+    return found
