@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import ScoreAlignment
 
 import corpus
 from extractors.records import Record
@@ -171,9 +172,13 @@ def _by_title(text: str, cutoff: float = TITLE_CUTOFF) -> list[GoalMention]:
             lo = max(0, pos - off - 6)
             hi = min(len(hay), pos - off + n + 6)
             key = (id(title), lo // 16, 0)
-            if key not in seen and hi - lo >= n:
+            if key not in seen:
                 seen.add(key)
-                r = fuzz.partial_ratio_alignment(title.squashed, hay[lo:hi], score_cutoff=cutoff)
+                if hi - lo >= n:
+                    r = fuzz.partial_ratio_alignment(title.squashed, hay[lo:hi], score_cutoff=cutoff)
+                else:  # the text ends before a whole title fits: compare with all of it
+                    score = fuzz.ratio(title.squashed, hay[lo:hi], score_cutoff=cutoff)
+                    r = ScoreAlignment(score, 0, n, 0, hi - lo) if score else None
                 if r is not None and r.dest_end > r.dest_start:
                     start, end = where[lo + r.dest_start], where[lo + r.dest_end - 1] + 1
                     if title.english:  # the alignment may cut a word or take a stray letter: whole words

@@ -132,21 +132,26 @@ def _thai_mentions(text: str) -> list[ProvinceMention]:
     return found
 
 
+_LIST_GAP = re.compile(r"[\s,、/]*(?:และ|หรือ)?[\s,、/]*")
+
+
 def _keep_ambiguous(found: list[ProvinceMention], text: str) -> list[ProvinceMention]:
-    """Drop everyday-word names (เลย, ตาก) unless prefixed or listed beside a province."""
-    kept = []
-    for i, p in enumerate(found):
-        if p.name not in AMBIGUOUS_TH or p.text != p.name and p.confidence == 1.0:
-            kept.append(p)
-            continue
-        if _PROVINCE_PREFIX.search(text[max(0, p.start - 16):p.start]):
-            kept.append(p)
-            continue
-        neighbours = [q for q in found[max(0, i - 1):i + 2] if q is not p and q.name not in AMBIGUOUS_TH]
-        if any(re.fullmatch(r"[\s,、/]*(?:และ|หรือ)?[\s,、/]*", text[min(p.end, q.end):max(p.start, q.start)])
-               for q in neighbours):
-            kept.append(p)
-    return kept
+    """Drop everyday-word names (เลย, ตาก) unless prefixed or listed beside a kept province."""
+    keep = [p.name not in AMBIGUOUS_TH or _PROVINCE_PREFIX.search(text[max(0, p.start - 16):p.start]) is not None
+            or p.text != p.name for p in found]
+    changed = True
+    while changed:  # a list "ลำปาง แพร่ น่าน" vouches for each of its members in turn
+        changed = False
+        for i, p in enumerate(found):
+            if keep[i]:
+                continue
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(found) and keep[j]:
+                    q = found[j]
+                    if _LIST_GAP.fullmatch(text, min(p.end, q.end), max(p.start, q.start)):
+                        keep[i] = changed = True
+                        break
+    return [p for p, k in zip(found, keep) if k]
 
 
 def _english_mentions(text: str) -> list[ProvinceMention]:
