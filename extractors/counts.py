@@ -85,8 +85,18 @@ def _value(m: re.Match[str]) -> int | None:
     return scaled // 10 ** len(frac)
 
 
+_COUNTED_BEFORE = re.compile(r"\d[ \t]*(?:ข้อ|ระดับ)[ \t]*$")
+
+
 def _is_label(text: str, start: int) -> bool:
-    return _LABEL_BEFORE.search(text, max(0, start - 12), start) is not None
+    """Is the number at ``start`` a label (ชั้น ๒, ที่ ๑, ระดับ ๕) rather than a quantity?
+
+    A unit word before it is a label's word unless a number counts that unit
+    (``๓ ระดับ ๖ ด้าน``: 6 starts a count of its own).
+    """
+    if _LABEL_BEFORE.search(text, max(0, start - 12), start) is None:
+        return False
+    return _COUNTED_BEFORE.search(text, max(0, start - 16), start) is None
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
