@@ -13,6 +13,7 @@ the cut-off.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -21,6 +22,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import ScoreAlignment
 
 import corpus
+from extractors._patterns import trie_regex
 from extractors.records import Record
 
 VERSION = "1"
@@ -31,10 +33,10 @@ VERSION = "1"
 # doubled, swapped or confused with a look-alike, tone marks lost, stray
 # spaces) in a sentence, and 345 non-goal sentences (dev-text lines naming no
 # goal, bare topics: poverty, climate change, waste, gender). Recall/precision
-# (seed 7): 80: 0.983/0.992 (8 false); 84: 0.980/0.999 (1 false: the topic
+# (seed 7): 80: 0.979/0.990 (10 false); 84: 0.977/0.999 (1 false: the topic
 # "ด้านการเปลี่ยนแปลงสภาพภูมิอากาศ" scores 86.5 against goal 13's short name);
-# 87: 0.962/1.000; 88: 0.951/1.000; 90: 0.934/1.000. Seed 11 gives 87:
-# 0.972/1.000. 87 is the lowest cut-off without a false match.
+# 86: 0.963/0.999; 87: 0.959/1.000; 88: 0.948/1.000; 90: 0.931/1.000. Seed 11
+# gives 87: 0.967/1.000. 87 is the lowest cut-off without a false match.
 TITLE_CUTOFF = 87.0
 
 # Words that put a number in an SDG context.
@@ -56,6 +58,10 @@ _MORE = re.compile(rf"[ \t]*(?:,|/|และ|หรือ|and|or|&)[ \t]*(?P<n>{
 _COUNT_AFTER = re.compile(
     r"[ \t]*(?:" + "|".join(map(re.escape, corpus.units())) + r"|[Gg]oals|ประการ|เรื่อง)"
 )
+# Before the costly alignment, the title is compared with the text where the
+# anchor says it starts (rapidfuzz ratio, fast): a window scoring this much
+# below the cut-off cannot align above it, stray spaces and edits included.
+_PREFILTER_SLACK = 15.0
 # Anchors: pieces of each title looked up with str.find before any fuzzy work.
 _ANCHOR_LEN = 5
 # A title inside a department's name is the department (กรมทรัพยากรทางทะเลและชายฝั่ง).
@@ -76,6 +82,7 @@ class _Title:
     squashed: str  # white space removed; English also lowercased
     english: bool
     short: bool    # a short name ("Zero Hunger"): English ones must be capitalised
+    index: int     # its place in _titles()
 
 
 def _squash(s: str) -> str:
@@ -88,29 +95,64 @@ def _titles() -> tuple[_Title, ...]:
     for g in corpus.goals():
         for key, english, short in (("th_short", False, True), ("th_long", False, False),
                                     ("en_short", True, True), ("en_long", True, False)):
-            out.append(_Title(g["goal"], _squash(g[key].lower() if english else g[key]), english, short))
+            out.append(_Title(g["goal"], _squash(g[key].lower() if english else g[key]), english, short, len(out)))
         for alt in g.get("th_alt", []):
-            out.append(_Title(g["goal"], _squash(alt), False, False))
+            out.append(_Title(g["goal"], _squash(alt), False, False, len(out)))
     return tuple(out)
+
+
+# Words every SDG text repeats: an anchor inside one would hit everywhere.
+_COMMON = ("ยั่งยืน", "การพัฒนา", "สร้าง", "ระดับ", "ดำเนิน", "ประเทศ", "ทำให้", "เสริม", "หลักประกัน",
+           "ทุกคน", "เพื่อ", "และ", "ที่", "ation", "and", "the", "for")
+
+
+def _spread_offsets(title: str, wanted: list[int]) -> set[int]:
+    """Offsets of anchor pieces near ``wanted``, moved off the common words where possible."""
+    n = len(title)
+    masked = [False] * n
+    for word in _COMMON:
+        i = title.find(word)
+        while i != -1:
+            masked[i:i + len(word)] = [True] * len(word)
+            i = title.find(word, i + 1)
+    free = [o for o in range(max(1, n - _ANCHOR_LEN + 1)) if not any(masked[o:o + _ANCHOR_LEN])]
+    if not free:
+        return set(wanted)
+    return {min(free, key=lambda o: abs(o - w)) for w in wanted}
 
 
 @cache
 def _anchors() -> tuple[tuple[str, int, _Title], ...]:
     """(piece, offset of the piece in the title, title) for every title.
 
-    Long titles: a piece at the start, middle and end; short names: overlapping
-    pieces all along, so that 1-3 OCR edits still leave one intact.
+    Long titles: a piece near the start, middle and end; short names: pieces
+    all along, so that 1-3 OCR edits still leave one intact. Pieces avoid the
+    words all SDG texts repeat (ยั่งยืน, การพัฒนา), which would match everywhere.
     """
     out = []
     for t in _titles():
         n = len(t.squashed)
-        if t.short:  # a short name has few letters to spare: a piece every few letters
-            offsets = set(range(0, max(1, n - _ANCHOR_LEN + 1), _ANCHOR_LEN - 1)) | {max(0, n - _ANCHOR_LEN)}
+        if t.short:
+            wanted = [*range(0, max(1, n - _ANCHOR_LEN + 1), _ANCHOR_LEN - 1), max(0, n - _ANCHOR_LEN)]
         else:
-            offsets = {0, max(0, n // 2 - _ANCHOR_LEN // 2), max(0, n - _ANCHOR_LEN)}
-        for off in sorted(offsets):
+            wanted = [0, max(0, n // 2 - _ANCHOR_LEN // 2), max(0, n - _ANCHOR_LEN)]
+        for off in sorted(_spread_offsets(t.squashed, wanted)):
             out.append((t.squashed[off:off + _ANCHOR_LEN], off, t))
     return tuple(out)
+
+
+@cache
+def _anchor_scan(english: bool) -> tuple[re.Pattern[str], dict[str, list[tuple[int, _Title]]]]:
+    """One regex finding every anchor piece (English or Thai titles) in one pass, and piece -> titles.
+
+    A lookahead reports overlapping pieces too; all pieces have the same length,
+    so at most one matches at a position.
+    """
+    by_piece: dict[str, list[tuple[int, _Title]]] = {}
+    for piece, off, title in _anchors():
+        if title.english == english:
+            by_piece.setdefault(piece, []).append((off, title))
+    return re.compile("(?=(" + trie_regex(list(by_piece)) + "))"), by_piece
 
 
 def _in_context(text: str, start: int, end: int) -> bool:
@@ -141,67 +183,85 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 _SPACE = re.compile(r"\s+")
 
 
-def _squashed(text: str) -> tuple[str, str, list[int]]:
-    """``text`` without white space, its ASCII-lowercased twin, and each letter's offset in ``text``.
+def _squashed(text: str) -> tuple[str, str, list[int], list[int]]:
+    """``text`` without white space, its ASCII-lowercased twin, and a map back.
 
-    Only ASCII is lowercased, so both strings keep one letter per letter.
+    Only ASCII is lowercased, so both strings keep one letter per letter. The
+    map is two lists: where each kept run of letters starts in the squashed
+    string, and where it starts in ``text`` (see ``_to_text``).
     """
-    where: list[int] = []
+    squashed_starts: list[int] = []
+    text_starts: list[int] = []
     parts: list[str] = []
-    pos = 0
+    pos = length = 0
     for m in _SPACE.finditer(text):
-        parts.append(text[pos:m.start()])
-        where.extend(range(pos, m.start()))
+        if m.start() > pos:
+            squashed_starts.append(length)
+            text_starts.append(pos)
+            parts.append(text[pos:m.start()])
+            length += m.start() - pos
         pos = m.end()
-    parts.append(text[pos:])
-    where.extend(range(pos, len(text)))
+    if pos < len(text):
+        squashed_starts.append(length)
+        text_starts.append(pos)
+        parts.append(text[pos:])
     squashed = "".join(parts)
-    return squashed, squashed.translate(_ASCII_LOWER), where
+    return squashed, squashed.translate(_ASCII_LOWER), squashed_starts, text_starts
+
+
+def _to_text(i: int, squashed_starts: list[int], text_starts: list[int]) -> int:
+    """The offset in the text of letter ``i`` of the squashed string."""
+    run = bisect.bisect_right(squashed_starts, i) - 1
+    return text_starts[run] + i - squashed_starts[run]
 
 
 def _by_title(text: str, cutoff: float = TITLE_CUTOFF) -> list[GoalMention]:
-    squashed, lower, where = _squashed(text)
+    squashed, lower, *where = _squashed(text)
     best: dict[tuple[int, int], GoalMention] = {}
-    seen: set[tuple[int, int, int]] = set()
-    for piece, off, title in _anchors():
-        hay = lower if title.english else squashed
-        n = len(title.squashed)
-        pos = hay.find(piece)
-        while pos != -1:
-            # room for the whole title around the anchor, with slack for OCR edits
-            lo = max(0, pos - off - 6)
-            hi = min(len(hay), pos - off + n + 6)
-            key = (id(title), lo // 16, 0)
-            if key not in seen:
+    seen: set[tuple[int, int]] = set()
+    for hay, english in ((squashed, False), (lower, True)):
+        scan, by_piece = _anchor_scan(english)
+        for hit in scan.finditer(hay):
+            pos = hit.start()
+            for off, title in by_piece[hit[1]]:
+                n = len(title.squashed)
+                # room for the whole title around the anchor, with slack for OCR edits
+                lo = max(0, pos - off - 6)
+                hi = min(len(hay), pos - off + n + 6)
+                key = (title.index, lo // 16)
+                start_guess = max(0, pos - off)
+                if key in seen or not fuzz.ratio(title.squashed, hay[start_guess:start_guess + n],
+                                                 score_cutoff=cutoff - _PREFILTER_SLACK):
+                    continue
                 seen.add(key)
                 if hi - lo >= n:
                     r = fuzz.partial_ratio_alignment(title.squashed, hay[lo:hi], score_cutoff=cutoff)
                 else:  # the text ends before a whole title fits: compare with all of it
                     score = fuzz.ratio(title.squashed, hay[lo:hi], score_cutoff=cutoff)
                     r = ScoreAlignment(score, 0, n, 0, hi - lo) if score else None
-                if r is not None and r.dest_end > r.dest_start:
-                    start, end = where[lo + r.dest_start], where[lo + r.dest_end - 1] + 1
-                    if title.english:  # the alignment may cut a word or take a stray letter: whole words
-                        while start < end and not (text[start].isascii() and text[start].isalnum()):
-                            start += 1
-                        while end > start and not (text[end - 1].isascii() and text[end - 1].isalnum()):
-                            end -= 1
-                        while start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
-                            start -= 1
-                        while end < len(text) and text[end].isascii() and text[end].isalpha():
-                            end += 1
-                    else:  # never start on, nor leave behind, a Thai vowel or tone mark
-                        while start < end and _THAI_MARK.match(text[start]):
-                            start += 1
-                        while end < len(text) and _THAI_MARK.match(text[end]):
-                            end += 1
-                    if _acceptable(text, start, end, title):
-                        mention = GoalMention(text=text[start:end], start=start, end=end,
-                                              goal=title.goal, how="title", confidence=r.score / 100)
-                        k = (title.goal, start)
-                        if k not in best or best[k].confidence < mention.confidence:
-                            best[k] = mention
-            pos = hay.find(piece, pos + 1)
+                if r is None or r.dest_end <= r.dest_start:
+                    continue
+                start, end = _to_text(lo + r.dest_start, *where), _to_text(lo + r.dest_end - 1, *where) + 1
+                if title.english:  # the alignment may cut a word or take a stray letter: whole words
+                    while start < end and not (text[start].isascii() and text[start].isalnum()):
+                        start += 1
+                    while end > start and not (text[end - 1].isascii() and text[end - 1].isalnum()):
+                        end -= 1
+                    while start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
+                        start -= 1
+                    while end < len(text) and text[end].isascii() and text[end].isalpha():
+                        end += 1
+                else:  # never start on, nor leave behind, a Thai vowel or tone mark
+                    while start < end and _THAI_MARK.match(text[start]):
+                        start += 1
+                    while end < len(text) and _THAI_MARK.match(text[end]):
+                        end += 1
+                if _acceptable(text, start, end, title):
+                    mention = GoalMention(text=text[start:end], start=start, end=end,
+                                          goal=title.goal, how="title", confidence=r.score / 100)
+                    k = (title.goal, start)
+                    if k not in best or best[k].confidence < mention.confidence:
+                        best[k] = mention
     return _drop_overlaps(list(best.values()))
 
 

@@ -20,6 +20,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 import corpus
+from extractors._patterns import trie_regex
 from extractors.records import Record
 
 VERSION = "1"
@@ -67,10 +68,8 @@ def _thai_names() -> dict[str, dict[str, str]]:
 
 @cache
 def _thai_pattern() -> re.Pattern[str]:
-    # longest first, so นครราชสีมา is found whole and กรุงเทพมหานคร beats กรุงเทพ
-    names = sorted(_thai_names(), key=len, reverse=True)
     prefix = r"(?P<prefix>จ\.\s*|จังหวัด\s*)?"
-    return re.compile(prefix + "(?P<name>" + "|".join(map(re.escape, names)) + ")")
+    return re.compile(prefix + "(?P<name>" + trie_regex(list(_thai_names())) + ")")
 
 
 def _squash(s: str) -> str:
