@@ -23,7 +23,7 @@ from functools import cache
 import corpus
 from extractors.records import Record
 
-VERSION = "1"
+VERSION = "2"
 
 _MULTIPLIERS = {"ล้าน": 10**6, "แสน": 10**5, "หมื่น": 10**4, "พัน": 10**3}
 # 7,255 | 878 | 2.0000 ; not glued to a digit, dot, comma, slash or colon before it.
@@ -97,6 +97,22 @@ def _is_label(text: str, start: int) -> bool:
     if _LABEL_BEFORE.search(text, max(0, start - 12), start) is None:
         return False
     return _COUNTED_BEFORE.search(text, max(0, start - 16), start) is None
+
+
+# A bare four-digit number in these ranges is a year (Buddhist or Common Era),
+# unless จำนวน/รวม/ทั้งสิ้น says it is a quantity: real counts that large are
+# written with a thousands comma (2,566 โครงการ).
+_YEARS = (range(1900, 2101), range(2400, 2701))
+_QUANTITY_BEFORE = re.compile(r"(?:จำนวน|รวม|ทั้งสิ้น|ทั้งหมด|กว่า|ประมาณ)[ \t]*$")
+
+
+def _is_year(text: str, m: re.Match[str]) -> bool:
+    num = m["num"]
+    if len(num) != 4 or not num.isdigit() or m["frac"] or m["mult"]:
+        return False
+    if not any(int(num) in r for r in _YEARS):
+        return False
+    return _QUANTITY_BEFORE.search(text, max(0, m.start() - 12), m.start()) is None
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -185,7 +201,7 @@ def extract_counts(text: str) -> list[Count]:
         if any(text.startswith(w, m.start("unit")) for w in non_heads):
             continue
         value = _value(m)
-        if value is None:
+        if value is None or _is_year(text, m):
             continue
         matches.append((m, value))
     per_line: dict[int, int] = {}

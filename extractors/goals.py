@@ -25,7 +25,7 @@ import corpus
 from extractors._patterns import trie_regex
 from extractors.records import Record
 
-VERSION = "1"
+VERSION = "2"
 
 # Cut-off for a fuzzy title match (rapidfuzz partial_ratio, 0-100), chosen by
 # measurement: `python bench/goal_cutoff.py` builds 1,008 noisy variants of the
@@ -54,6 +54,7 @@ _BY_NUMBER_SELF = re.compile(
 _BY_NUMBER_CTX = re.compile(rf"(?P<lead>เป้าหมายที่|ข้อที่|[Gg]oals?|GOALS?)[ \t]*(?P<n>{_N})")
 # More goals in the same list: "เป้าหมายหลักที่ 1, 2 และ 5", "Goals 3 and 4".
 _MORE = re.compile(rf"[ \t]*(?:,|/|และ|หรือ|and|or|&)[ \t]*(?P<n>{_N})")
+_RANGE = re.compile(rf"[ \t]*[-–][ \t]*(?P<n>{_N})")
 # "SDG 17 เป้าหมาย", "Goal 17 ข้อ": a count of goals, not goal 17.
 _COUNT_AFTER = re.compile(
     r"[ \t]*(?:" + "|".join(map(re.escape, corpus.units())) + r"|[Gg]oals|ประการ|เรื่อง)"
@@ -171,6 +172,13 @@ def _by_number(text: str) -> list[GoalMention]:
                 numbers.append((more.start("n"), more.end("n"), more["n"]))
                 pos = more.end()
             if _COUNT_AFTER.match(text, pos):
+                continue
+            span = _RANGE.match(text, pos)
+            if span and len(numbers) == 1:  # "SDG 3-5" names 3, 4 and 5; "SDGs 1-17" is all of them
+                first, last = int(numbers[0][2]), int(span["n"])
+                if first < last and last - first < 16:
+                    found += [GoalMention(text=text[m.start():span.end()], start=m.start(), end=span.end(),
+                                          goal=n, how="number") for n in range(first, last + 1)]
                 continue
             for start, end, n in numbers:
                 found.append(GoalMention(text=text[start:end], start=start, end=end, goal=int(n), how="number"))

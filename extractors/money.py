@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from extractors.records import Record
 
-VERSION = "1"
+VERSION = "2"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,9 +46,13 @@ _BAHT_TH = r"บาท"
 _BAHT_EN = r"(?:baht|Baht|BAHT|THB)\b"
 
 # number [– number] [multiplier] บาท   (a range gives both ends)
+# Forms write "500,000.- บาท" (the .- closes the figure so nothing can be added).
+_CLOSE = r"(?:\.-|-)?"
 _THAI_FORM = re.compile(
-    rf"(?P<a>{_NUM})(?:\s*[-–]\s*(?P<b>{_NUM}))?\s*(?P<mult>{_MULT})?\s*{_BAHT_TH}"
+    rf"(?P<a>{_NUM}){_CLOSE}(?:\s*[-–]\s*(?P<b>{_NUM}){_CLOSE})?\s*(?P<mult>{_MULT})?\s*{_BAHT_TH}"
 )
+# ลบ. is the financial pages' abbreviation of ล้านบาท.
+_MILLION_ABBR = re.compile(rf"(?P<a>{_NUM})\s*ลบ\.")
 # 2.5 million baht | 1,000 THB | THB 1,000 | ฿1,000
 _ENGLISH_FORM = re.compile(
     rf"(?P<a>{_NUM})\s*(?P<emult>million|billion|thousand)?\s*{_BAHT_EN}"
@@ -120,6 +124,10 @@ def extract_money(text: str) -> list[Money]:
                 add(m.start("b"), m.end(), _whole_baht(b * mult))
         else:
             add(m.start(), m.end(), _whole_baht(a * mult))
+    for m in _MILLION_ABBR.finditer(text):
+        a = _decimal(m["a"])
+        if a is not None:
+            add(m.start(), m.end(), _whole_baht(a * 10**6))
     for m in _ENGLISH_FORM.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue

@@ -23,7 +23,7 @@ import corpus
 from extractors._patterns import trie_regex
 from extractors.records import Record
 
-VERSION = "1"
+VERSION = "2"
 
 # Fuzzy cut-off for English names, compared lowercased without spaces or
 # hyphens (rapidfuzz ratio, 0-100). Measured on the 77 names and their aliases
@@ -42,6 +42,8 @@ _PROVINCE_PREFIX = re.compile(r"(?:จ\.|จังหวัด|นคร)\s*$")
 # Written before a name, these make it a road, district or subdistrict of the
 # same name (ถนนพิษณุโลก is a street in Bangkok; อ.ตากใบ a district).
 _PLACE_PREFIX = re.compile(r"(?:ถนน|ถ\.|ซอย|ซ\.|อำเภอ|อ\.|ตำบล|ต\.|แขวง|หมู่บ้าน|บ้าน|วัด)\s*$")
+# Written before a name, these make it a person's name (นายสุรินทร์, ชุมพร is a given name too).
+_PERSON_PREFIX = re.compile(r"(?:นาย|นาง|นางสาว|น\.ส\.|ดร\.|คุณ|ด\.ช\.|ด\.ญ\.)\s*$")
 _THAI_LETTER = re.compile(r"[\u0e01-\u0e4e]")
 # A run of capitalised English words: Mae Hong Son, Nong Bua Lam Phu, KHON KAEN.
 _EN_RUN = re.compile(r"\b[A-Z][A-Za-z]+(?:[ \-][A-Z][A-Za-z]*)*\b")
@@ -115,7 +117,7 @@ def _thai_mentions(text: str) -> list[ProvinceMention]:
         name_start, end = m.start("name"), m.end("name")
         has_prefix = m["prefix"] is not None
         before = text[max(0, name_start - 16):name_start]
-        if not has_prefix and _PLACE_PREFIX.search(before):
+        if not has_prefix and (_PLACE_PREFIX.search(before) or _PERSON_PREFIX.search(before)):
             continue
         prefixed = has_prefix or _PROVINCE_PREFIX.search(before) is not None
         thai_before = name_start > 0 and _THAI_LETTER.match(text[name_start - 1]) is not None

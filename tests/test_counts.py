@@ -37,6 +37,8 @@ def counts(text: str) -> list[tuple[int, str]]:
     pytest.param("ทั้ง ๑๗ ข้อ", [(17, "ข้อ")], id="items"),
     pytest.param("ทั้งหมด 250 ครัวเรือน ใน 3 หมู่บ้าน", [(250, "ครัวเรือน"), (3, "หมู่บ้าน")], id="households-villages"),
     pytest.param("จำนวนโครงการตามแผน ประจำปี มีจำนวน ๗๔๒", [(742, "โครงการ")], id="unit-before-number"),
+    pytest.param("ผู้เข้าร่วม จำนวน 2030 คน", [(2030, "คน")], id="year-like-quantity-after-jamnuan"),
+    pytest.param("คิดเป็น 2,566 โครงการ", [(2566, "โครงการ")], id="thousands-comma-is-not-a-year"),
     pytest.param("หน่วยงานที่ร่วมโครงการ จำนวนทั้งสิ้น 45\n", [], id="unit-not-tied-to-number"),
     # not counts
     pytest.param("ณ ห้องประชุม ESCAP Hall ชั้น ๒ ศูนย์ประชุม", [], id="floor"),
@@ -53,6 +55,9 @@ def counts(text: str) -> list[tuple[int, str]]:
     pytest.param("ตาม 5 ข้อมูล", [], id="word-starting-with-a-unit"),
     pytest.param("(2.5 ระดับ)", [], id="fraction-is-not-a-count"),
     pytest.param("วงเงิน 500 บาท", [], id="money"),
+    pytest.param("วาระ 2030 เป้าหมายการพัฒนา", [], id="year-ce"),
+    pytest.param("แผนปี 2566 2567 โครงการใหม่", [], id="year-be"),
+    pytest.param("บ้านเลขที่ 12 หมู่ 4 ตำบลวังทอง อำเภอวังทอง", [], id="address-line"),
 ])
 def test_counts(text, expected):
     assert counts(text) == expected

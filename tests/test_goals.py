@@ -40,8 +40,12 @@ def goals(text: str) -> list[int]:
     pytest.param("Take urgent action to combat climate change and its impacts", [13], id="english-long-13"),
     pytest.param("โครงการด้านน้ำสะอาดและการสุขาภิบาล", [6], id="thai-short-name-6"),
     pytest.param("การศึกษาที่มีคุณภาพ", [4], id="thai-short-name-4"),
+    pytest.param("SDG4 และ SDG 13", [4, 13], id="sdg-glued"),
+    pytest.param("เป้าหมาย SDG ที่ 6", [6], id="sdg-thai-order"),
+    pytest.param("SDG 3-5", [3, 4, 5], id="range"),
     # not goal mentions
     pytest.param("ขับเคลื่อน SDGs ทั้ง 17 เป้าหมาย", [], id="all-17-goals"),
+    pytest.param("ครอบคลุม SDGs 1-17", [], id="range-of-all-17"),
     pytest.param("the 17 Sustainable Development Goals", [], id="all-17-goals-english"),
     pytest.param("SDG 17 เป้าหมาย 169 เป้าหมายย่อย", [], id="17-goals-count"),
     pytest.param("แก้ไขปัญหาความยากจน ๕๕๔ โครงการ", [], id="poverty-topic"),

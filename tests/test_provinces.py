@@ -48,6 +48,8 @@ def names(text: str) -> list[str]:
     pytest.param("Governors of the Provinces of Thailand, United Nations", [], id="english-words"),
     pytest.param("Permanent Secretary for Interior", [], id="english-title"),
     pytest.param("Nana Plaza", [], id="short-names-exact-only"),
+    pytest.param("นายสุรินทร์ ใจดี", [], id="person-named-like-a-province"),
+    pytest.param("แม่น้ำน่านไหลผ่าน", [], id="nan-river"),
 ])
 def test_provinces(text, expected):
     assert names(text) == expected
