@@ -65,9 +65,10 @@ def _unit_pattern() -> re.Pattern[str]:
 
 
 @cache
-def _unit_only() -> re.Pattern[str]:
-    spellings = sorted({*corpus.units(), *corpus.unit_aliases()}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, spellings)))
+def _tie_pattern() -> re.Pattern[str]:
+    """A unit written right after (or right before) จำนวน: จำนวนโครงการ, โครงการ จำนวน."""
+    units = "|".join(map(re.escape, sorted({*corpus.units(), *corpus.unit_aliases()}, key=len, reverse=True)))
+    return re.compile(rf"จำนวน[ \t]*({units})|({units})[ \t]*จำนวน")
 
 
 def _canonical(unit: str) -> str:
@@ -171,7 +172,7 @@ def _tied_counts(text: str, taken: set[int]) -> list[Count]:
         value = _value(m)
         line_start, _ = _line_bounds(text, m.start())
         before = text[line_start:m.start()]
-        tie = re.search(r"จำนวน[ \t]*(" + _unit_only().pattern + r")|(" + _unit_only().pattern + r")[ \t]*จำนวน", before)
+        tie = _tie_pattern().search(before)
         if value is None or tie is None:
             continue
         unit = _canonical(tie[1] or tie[2])

@@ -87,7 +87,7 @@ class _Title:
 
 
 def _squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return _SPACE.sub("", s)
 
 
 @cache

@@ -47,7 +47,9 @@ _PERSON_PREFIX = re.compile(r"(?:นาย|นาง|นางสาว|น\.ส
 _THAI_LETTER = re.compile(r"[\u0e01-\u0e4e]")
 # A run of capitalised English words: Mae Hong Son, Nong Bua Lam Phu, KHON KAEN.
 _EN_RUN = re.compile(r"\b[A-Z][A-Za-z]+(?:[ \-][A-Z][A-Za-z]*)*\b")
+_EN_WORD = re.compile(r"[A-Za-z]+")
 _EN_MAX_WORDS = 5
+_SPACES_HYPHENS = re.compile(r"[\s\-]+")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,7 +77,7 @@ def _thai_pattern() -> re.Pattern[str]:
 
 
 def _squash(s: str) -> str:
-    return re.sub(r"[\s\-]+", "", s).lower()
+    return _SPACES_HYPHENS.sub("", s).lower()
 
 
 @cache
@@ -159,7 +161,7 @@ def _english_mentions(text: str) -> list[ProvinceMention]:
     keys, rows = _english_names()
     found: list[ProvinceMention] = []
     for run in _EN_RUN.finditer(text):
-        words = list(re.finditer(r"[A-Za-z]+", run[0]))
+        words = list(_EN_WORD.finditer(run[0]))
         i = 0
         while i < len(words):
             best = None  # (score, n_words, row)
