@@ -124,6 +124,8 @@ _DATE_LINE_RE = re.compile(r"[^\S\n]*(?:ลง)?วันที่")
 # the subject line ends a letter's head; a letter's own date sits alone on a line above it
 _SUBJECT_LINE_RE = re.compile(r"^[^\S\n]*เรื่อง", re.M)
 _REFERENCE_LINE_RE = re.compile(r"^[^\S\n]*ที่?[^\S\n]", re.M)
+# a layout line (stamp, date line) is short; a longer line is running text
+_MAX_LAYOUT_LINE = 200
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -161,7 +163,7 @@ def extract_dates(text: str) -> list[Date]:
     """
     found = [f for m in _DATE_RE.finditer(text) if (f := _parse(m)) is not None]
     out: list[Date] = []
-    head_end = _head_end(text)
+    head = _head(text)
     letter_date_seen = False
     i = 0
     while i < len(found):
@@ -170,13 +172,13 @@ def extract_dates(text: str) -> list[Date]:
         if b is not None and b.year is not None and a.day2 is None and _joined(text, a, b):
             rng = _range(a, b)
             if rng is not None:
-                out.append(_record(text, a.start, b.end, rng, a.weekday, a, head_end, False))
+                out.append(_record(text, a.start, b.end, rng, a.weekday, head, False))
                 i += 2
                 continue
         if a.year is not None:
             iso = _iso_of(a)
             if iso is not None:
-                rec = _record(text, a.start, a.end, iso, a.weekday, a, head_end, letter_date_seen)
+                rec = _record(text, a.start, a.end, iso, a.weekday, head, letter_date_seen)
                 letter_date_seen = letter_date_seen or rec.role == "letter"
                 out.append(rec)
         i += 1
@@ -268,37 +270,62 @@ def _range(a: _Found, b: _Found) -> str | None:
     return f"{start.isoformat()}/{end.isoformat()}"
 
 
-def _record(text: str, start: int, end: int, iso: str, weekday: int | None, first: _Found,
-            head_end: int, letter_date_seen: bool) -> Date:
+def _record(text: str, start: int, end: int, iso: str, weekday: int | None,
+            head: tuple[int, int], letter_date_seen: bool) -> Date:
     confidence = 1.0
     if weekday is not None:
         day = _date(int(iso[:4]), int(iso[5:7]), int(iso[8:10]))
         if day is not None and day.weekday() != weekday:
             confidence = _WEEKDAY_MISMATCH_CONFIDENCE
-    role = _role(text, start, end, head_end, letter_date_seen)
+    role = _role(text, start, end, head, letter_date_seen)
     return Date(text=text[start:end], start=start, end=end, confidence=confidence, iso=iso, role=role)
 
 
-def _head_end(text: str) -> int:
-    """Where a letter's head ends (its subject line), or -1 if there is none."""
-    m = _SUBJECT_LINE_RE.search(text)
-    return m.start() if m else -1
+def _head(text: str) -> tuple[int, int]:
+    """Where a letter's reference line and subject line start, or -1 when absent.
+
+    A letter's head runs from its reference (``ที่ พล ...``) to its subject (``เรื่อง``).
+    """
+    subject = _SUBJECT_LINE_RE.search(text)
+    if subject is None:
+        return -1, -1
+    reference = _REFERENCE_LINE_RE.search(text, 0, subject.start())
+    return (reference.start() if reference else -1), subject.start()
 
 
-def _role(text: str, start: int, end: int, head_end: int, letter_date_seen: bool) -> str:
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The line around ``start:end``, or None if it is longer than a layout line can be.
+
+    Bounded look-around keeps the extractor linear on text without newlines.
+    """
+    before = text.rfind("\n", max(0, start - _MAX_LAYOUT_LINE), start)
+    if before == -1 and start > _MAX_LAYOUT_LINE:
+        return None
+    after = text.find("\n", end, end + _MAX_LAYOUT_LINE)
+    if after == -1:
+        if len(text) - end > _MAX_LAYOUT_LINE:
+            return None
+        after = len(text)
+    return before + 1, after
+
+
+def _role(text: str, start: int, end: int, head: tuple[int, int], letter_date_seen: bool) -> str:
     """Where the layout puts this date: a receipt stamp, the letter's own date, or the body."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end == -1 else line_end
-    if _DATE_LINE_RE.match(text, line_start) and not text[end:line_end].strip():
-        prev_start = text.rfind("\n", 0, max(line_start - 1, 0)) + 1 if line_start else line_start
-        if line_start and _RECEIPT_ABOVE_RE.match(text, prev_start, line_start):
-            return "receipt"
+    bounds = _line_bounds(text, start, end)
+    if bounds is None:
+        return "body"
+    line_start, line_end = bounds
+    rest_blank = not text[end:line_end].strip()
+    if rest_blank and _DATE_LINE_RE.match(text, line_start, start):
+        # "เลขที่ N" on the line above, or "เวลา" on the line below: a receipt stamp
+        if line_start:
+            above = _line_bounds(text, line_start - 1, line_start - 1)
+            if above is not None and _RECEIPT_ABOVE_RE.match(text, above[0], line_start):
+                return "receipt"
         if line_end < len(text) and _RECEIPT_BELOW_RE.match(text, line_end + 1):
             return "receipt"
-    alone = not text[line_start:start].strip() and not text[end:line_end].strip()
-    if alone and not letter_date_seen and 0 <= start < head_end:
-        # the letter's date sits alone on its line below the reference and address
-        if _REFERENCE_LINE_RE.search(text, 0, start):
-            return "letter"
+    reference, subject = head
+    alone = rest_blank and not text[line_start:start].strip()
+    if alone and not letter_date_seen and 0 <= reference < start < subject:
+        return "letter"  # the letter's own date sits alone on its line in the head
     return "body"

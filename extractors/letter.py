@@ -78,10 +78,10 @@ _TYPE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
         (re.compile(r"ผลการดำเนินงาน|ผลการดำเนินการ|ผลการเบิกจ่าย"), 1.5),
         (re.compile(r"ปัญหา(?:และ)?อุปสรรค|ข้อเสนอแนะ"), 1.0),
         (re.compile(r"ตัวชี้วัด"), 0.5),
-        (re.compile(r"^\s*รายงาน", re.M), 1.0),
+        (re.compile(rf"^{_SP}*รายงาน", re.M), 1.0),
     ],
     "slides": [
-        (re.compile(r"^\s*(?:ขอบพระคุณ|ขอบคุณ)(?:ครับ|ค่ะ|คะ)?\s*$", re.M), 2.0),
+        (re.compile(rf"^{_SP}*(?:ขอบพระคุณ|ขอบคุณ)(?:ครับ|ค่ะ|คะ)?{_SP}*$", re.M), 2.0),
     ],
 }
 # slide decks: many lines, the typical one a short bullet or title; or many short pages
