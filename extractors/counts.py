@@ -23,7 +23,7 @@ from functools import cache
 import corpus
 from extractors.records import Record
 
-VERSION = "2"
+VERSION = "3"
 
 _MULTIPLIERS = {"ล้าน": 10**6, "แสน": 10**5, "หมื่น": 10**4, "พัน": 10**3}
 # 7,255 | 878 | 2.0000 ; not glued to a digit, dot, comma, slash or colon before it.
@@ -152,6 +152,8 @@ def _subject(text: str, num_start: int, unit_end: int, counts_on_line: int) -> d
     goal = _GOAL_IN_CLAUSE.search(clause)
     if goal:
         return {**out, "subject": clause, "subject_kind": "goal", "goal": int(goal["n"])}
+    if any(ch.isdigit() for ch in clause):  # "อยู่ในระดับ 4 จาก": a sentence, not a label
+        return out
     region = next((r for r in _REGIONS if clause.startswith(r)), None)
     if region and len(clause) <= len(region) + 4:
         return {**out, "subject": region, "subject_kind": "region"}

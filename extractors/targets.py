@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import corpus
 from extractors.records import Record
 
-VERSION = "1"
+VERSION = "2"
 
 # N.M or N.x: goal 1-17, then a target number without a leading zero or one
 # letter; not part of a longer number (0204.4, 1.2.3, 2.0000, 9.6845).
@@ -26,12 +26,15 @@ _TARGET = re.compile(
 # target(s), SDG(s). Looked for this far before the first N.M of a list ...
 _CONTEXT = re.compile(r"เป้าหมายย่อย|[Tt]argets?|TARGETS?|SDGs?|เป้าประสงค์")
 CONTEXT_BEFORE = 100
-# ... or this far after its last (``1.1 และ 1.2 (SDG targets)``).
+# ... or, for a list of two or more, this far after its last (``1.1 และ 1.2 (SDG targets)``).
 CONTEXT_AFTER = 40
 # Between two targets of one list: commas, slashes, และ/หรือ, and, white space.
 _LIST_GAP = re.compile(r"(?:[\s,;/|]|และ|หรือ|and|or)*")
 # Right after N.M these make it a time, an amount or a percentage.
-_NOT_AFTER = re.compile(r"\s*(?:น\.|นาฬิกา|%|ล้าน|บาท|พัน|หมื่น|แสน|ร้อยละ|ปี|เท่า|ครั้ง|[-–]\s*\d)")
+_NOT_AFTER = re.compile(
+    r"\s*(?:น\.|นาฬิกา|%|ล้าน|บาท|พัน|หมื่น|แสน|ร้อยละ|ปี|เท่า|ครั้ง|กม\.|กิโล|เมตร|ไร่|ตัน|คะแนน|[-–]\s*\d"
+    r"|(?:percent|per cent|million|billion|thousand|baht|THB|USD|km|kg|m|hours?|times|points?)\b)"
+)
 # Right before N.M these make it a time, percentage, section or version.
 _NOT_BEFORE = re.compile(r"(?:เวลา|ร้อยละ|ข้อ|ข้อที่|หัวข้อ|ตาราง|ตารางที่|ภาพ|ภาพที่|รูป|รูปที่|บทที่|มาตรา|ฉบับ|ฉบับที่|ver\.?|[Vv]ersion|\bv)\s*$")
 # An N.M opening a line and followed by words is an outline heading.
@@ -86,8 +89,10 @@ def extract_targets(text: str) -> list[TargetMention]:
     found: list[TargetMention] = []
     for group in _lists(text):
         first, last = group[0], group[-1]
-        if not (_CONTEXT.search(text, max(0, first.start() - CONTEXT_BEFORE), first.start())
-                or _CONTEXT.search(text, last.end(), last.end() + CONTEXT_AFTER)):
+        before = _CONTEXT.search(text, max(0, first.start() - CONTEXT_BEFORE), first.start())
+        # a lone N.M needs the context before it; a list may be named after it
+        after = len(group) > 1 and _CONTEXT.search(text, last.end(), last.end() + CONTEXT_AFTER)
+        if not (before or after):
             continue
         for m in group:
             target = f"{m['goal']}.{m['sub'].lower()}"

@@ -94,6 +94,11 @@ def test_province_subject():
     assert (c.subject, c.subject_kind) == ("เชียงใหม่", "province")
 
 
+def test_no_subject_from_a_sentence_with_numbers():
+    c = extract_counts("๕. ผลการประเมิน อยู่ในระดับ 4 จากทั้งหมด 5 ระดับ คิดเป็นร้อยละ 80")[-1]
+    assert (c.value, c.unit, c.subject, c.percent) == (5, "ระดับ", None, 80.0)
+
+
 def test_no_subject_in_running_text():
     (c,) = extract_counts("แบ่งการอบรมออกเป็น ๘ รุ่น ทั่วประเทศ")
     assert c.subject is None and c.goal is None

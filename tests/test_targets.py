@@ -37,6 +37,8 @@ def targets(text: str) -> list[tuple[str, bool]]:
     pytest.param("SDGs 18.1 และ 0.5", [], id="no-such-goal"),
     pytest.param("SDGs (2.0000 ระดับ 5)", [], id="decimal-score"),
     pytest.param("SDGs version 1.2", [], id="version"),
+    pytest.param("UNDP 2.3 million baht ตามเป้าหมายย่อย 6.3", [("6.3", True)], id="english-amount-before-context"),
+    pytest.param("พื้นที่ 3.5 ไร่ ตาม SDG", [], id="lone-number-needs-context-before"),
     pytest.param("SDGs ข้อ 1.1.2", [], id="three-level-outline"),
 ])
 def test_targets(text, expected):
