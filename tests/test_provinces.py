@@ -37,7 +37,11 @@ def names(text: str) -> list[str]:
     pytest.param("KHON KAEN", ["ขอนแก่น"], id="upper-case"),
     pytest.param("Korat", ["นครราชสีมา"], id="english-alias"),
     pytest.param("Chaiyapum", ["ชัยภูมิ"], id="dropped-letter"),
+    pytest.param("ศาลากลางจังหวัดพิษณุโลค", ["พิษณุโลก"], id="ocr-last-letter"),
+    pytest.param("จังหวัดสุพรรณบรี", ["สุพรรณบุรี"], id="ocr-lost-vowel"),
+    pytest.param("จ.อุบลราชธาน ", ["อุบลราชธานี"], id="ocr-dropped-letter"),
     # not provinces
+    pytest.param("ใน ๑๕ จังหวัดนำร่อง จังหวัดเป้าหมาย จังหวัดที่มีองค์ประกอบ", [], id="changwat-not-followed-by-a-name"),
     pytest.param("ได้นำไปเผยแพร่ให้ประชาชน", [], id="phrae-inside-word"),
     pytest.param("ไม่ได้ไปเลย", [], id="loei-as-adverb"),
     pytest.param("ผ้าตากแดด", [], id="tak-as-verb"),
