@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from corpus import months
 from extractors.records import Record
 
-VERSION = "1"
+VERSION = "2"
 
 # Years 2400-2700 are Buddhist Era (subtract 543); 1800-2200 are Common Era.
 _BE_OFFSET = 543
@@ -86,7 +86,7 @@ def _fold_month(s: str) -> str:
 _MONTH_NUMBER, _TH_MONTHS, _EN_MONTHS = _month_tables()
 _FULL_TH_STARTS = tuple(name for row in months() for name in [row["th"], *row.get("th_variants", [])])
 
-_WEEKDAY = r"วัน(?P<wd>" + "|".join(sorted(_WEEKDAYS_TH, key=len, reverse=True)) + rf"){_SP}*(?:ที่{_SP}*)?"
+_WEEKDAY = r"(?:วัน)?(?P<wd>" + "|".join(sorted(_WEEKDAYS_TH, key=len, reverse=True)) + rf"){_SP}*(?:ที่{_SP}*)?"
 # a day is one or two digits standing alone: not the tail of 15.52, 1/2563 or 10629
 _DAY = r"(?<![0-9.,:/])(?P<d1>[0-9]{1,2})"
 _DAY_RANGE = rf"(?:{_SP}*(?:[-–—]|ถึง){_SP}*(?P<d2>[0-9]{{1,2}}))?"
@@ -109,7 +109,15 @@ _EN_MONTH_FIRST = (
     rf"(?:{_SP}*[-–—]{_SP}*(?P<fd2>[0-9]{{1,2}})(?:st|nd|rd|th)?)?"
     rf"(?:,{_SP}*(?P<fy>[0-9]{{4}})(?![0-9]))?"
 )
-_DATE_RE = re.compile(rf"{_TH_DATE}|{_EN_DAY_FIRST}|{_EN_MONTH_FIRST}")
+# numeric dates as Thai offices write them, day first: 22/12/2565, 22-12-2565; and ISO 2022-12-22
+_NUMERIC = (
+    rf"(?<![0-9.,:/-])(?P<nd>[0-9]{{1,2}})(?P<ns>[/-])(?P<nm>[0-9]{{1,2}})(?P=ns)(?P<ny>[0-9]{{4}}|[0-9]{{2}})"
+    rf"(?![0-9]|[./-][0-9])"
+    rf"|(?<![0-9.,:/-])(?P<iy>[0-9]{{4}})-(?P<im>[0-9]{{2}})-(?P<id>[0-9]{{2}})(?![0-9]|[./-][0-9])"
+)
+_DATE_RE = re.compile(rf"{_TH_DATE}|{_EN_DAY_FIRST}|{_EN_MONTH_FIRST}|{_NUMERIC}")
+# a numeric date with a two-digit year is read only after the label วันที่ (receipt stamps)
+_DATE_LABEL_BEFORE_RE = re.compile(rf"วันที่{_SP}*$")
 
 # what may stand between the two ends of a range: a dash, ถึง (to), or "to"
 _RANGE_JOIN_RE = re.compile(
@@ -196,13 +204,21 @@ def _parse(m: re.Match[str]) -> _Found | None:
     elif g["em"] is not None:
         month = _MONTH_NUMBER.get(g["em"].lower().rstrip("."))
         d1, d2, ys, era, thai = g["ed1"], g["ed2"], g["ey"], None, False
+    elif g["nd"] is not None:
+        if len(g["ny"]) == 2 and not _DATE_LABEL_BEFORE_RE.search(m.string, max(0, m.start() - 12), m.start()):
+            return None
+        month = int(g["nm"]) if 1 <= int(g["nm"]) <= 12 else None
+        d1, d2, ys, era, thai = g["nd"], None, g["ny"], None, True
+    elif g["iy"] is not None:
+        month = int(g["im"]) if 1 <= int(g["im"]) <= 12 else None
+        d1, d2, ys, era, thai = g["id"], None, g["iy"], None, False
     else:
         month = _MONTH_NUMBER.get(g["fm"].lower().rstrip("."))
         d1, d2, ys, era, thai = g["fd1"], g["fd2"], g["fy"], None, False
     if month is None:
         return None
     end = m.end()
-    if thai and ys and len(ys) == 2 and not era and g["m"].startswith(_FULL_TH_STARTS):
+    if g["m"] and ys and len(ys) == 2 and not era and g["m"].startswith(_FULL_TH_STARTS):
         ys, end = None, m.end("m")  # "5 มีนาคม 10 คน": two digits after a full name are no year
     year = _year(ys, era, thai) if ys else None
     if ys and year is None:
@@ -325,7 +341,10 @@ def _role(text: str, start: int, end: int, head: tuple[int, int], letter_date_se
         if line_end < len(text) and _RECEIPT_BELOW_RE.match(text, line_end + 1):
             return "receipt"
     reference, subject = head
-    alone = rest_blank and not text[line_start:start].strip()
-    if alone and not letter_date_seen and 0 <= reference < start < subject:
-        return "letter"  # the letter's own date sits alone on its line in the head
+    if rest_blank and not letter_date_seen and 0 <= reference < start < subject:
+        # a letter's own date sits alone on its line in the head; a memo's follows
+        # "วันที่" alone on its line or on the reference line ("ที่ ... วันที่ 5 ม.ค. 67")
+        lead = text[line_start:start].strip()
+        if not lead or lead == "วันที่" or (line_start == reference and lead.endswith("วันที่")):
+            return "letter"
     return "body"

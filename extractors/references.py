@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from corpus import agency_codes
 from extractors.records import Record
 
-VERSION = "1"
+VERSION = "2"
 
 _SP = r"[^\S\n]"        # horizontal white space: a reference never spans two lines
 _THAI = r"\u0e00-\u0e7f"
@@ -28,11 +28,14 @@ _CIRCULAR = rf"ว{_SP}*\.?{_SP}*"
 
 _REFERENCE_RE = re.compile(
     # "ที่" (or OCR's "ที") before the code, or at least no Thai letter glued in front
-    rf"(?:ที่?{_SP}*|(?<![{_THAI}A-Za-z]))"
+    rf"(?:ที่?{_SP}*[:：]?{_SP}*|(?<![{_THAI}A-Za-z]))"
     rf"(?P<agency>[ก-ฮ]{{2,4}})(?:{_SP}*\.)?{_SP}*"
-    # office code: digit groups joined by dots ("0204.4", "0032.005", OCR's "0204,4")
-    rf"(?P<office>[0-9]{{2,6}}(?:{_SP}?[.,]{_SP}?[0-9]{{1,4}}){{0,3}})"
-    rf"{_SP}*{_SLASH}{_SP}*(?P<circ>{_CIRCULAR})?(?P<serial>[0-9]{{1,7}})(?![0-9]|{_SP}?{_SLASH})"
+    # office code: digit groups joined by dots ("0204.4", "0032.005", OCR's "0204,4"),
+    # sometimes with a unit's letters in brackets ("นร 0403(กร)")
+    rf"(?P<office>[0-9]{{2,6}}(?:{_SP}?[.,]{_SP}?[0-9]{{1,4}}){{0,3}}(?:{_SP}?\({_SP}?[ก-ฮ.]{{1,8}}{_SP}?\))?)"
+    # the slash; OCR may lose it before a circular's ว ("มท 0204.4 ว 10104")
+    rf"(?:{_SP}*{_SLASH}{_SP}*(?P<circ>{_CIRCULAR})?|{_SP}+(?P<circ_noslash>{_CIRCULAR}))"
+    rf"(?P<serial>[0-9]{{1,7}})(?![0-9])"
     # a range of serials: "ว 10104 - ว 10107"
     rf"(?:{_SP}*[-–—]{_SP}*(?P<rng>(?P<circ2>{_CIRCULAR})?(?P<serial2>[0-9]{{1,7}}))(?![0-9]|{_SP}?[./])"
     rf"(?!{_SP}*(?!และ|ลง)[{_THAI}]))?"
@@ -80,7 +83,7 @@ def extract_references(text: str) -> list[Reference]:
         office = _SPACES_RE.sub("", m["office"]).replace(",", ".")
         if not _plausible(agency, office):
             continue
-        circ = m["circ"] is not None
+        circ = m["circ"] is not None or m["circ_noslash"] is not None
         out.append(_make(text, m.start(), m.end("serial"), agency, office, circ, m["serial"]))
         if m["rng"] is not None:
             out.extend(_range_end(text, m, agency, office, circ))
@@ -96,7 +99,7 @@ def extract_references(text: str) -> list[Reference]:
 
 def _plausible(agency: str, office: str) -> bool:
     """Whether an agency code and office code look like a real letter number."""
-    head = office.split(".")[0]
+    head = office.split(".")[0].split("(")[0]
     if agency in agency_codes():
         return len(head) >= _MIN_OFFICE_DIGITS_KNOWN
     return head.startswith("0") and len(head) >= _MIN_OFFICE_DIGITS_UNKNOWN

@@ -209,3 +209,28 @@ def _spec():
     from extractors.registry import EXTRACTORS
 
     return EXTRACTORS["dates"]
+
+
+@pytest.mark.parametrize("head", [
+    pytest.param("ส่วนราชการ สำนักงานจังหวัดน่าน\nที่ นน 0017.2/123   วันที่ 5 มกราคม 2567\n", id="memo-same-line"),
+    pytest.param("ส่วนราชการ สำนักงานจังหวัดน่าน\nที่ นน 0017.2/123\nวันที่ 5 มกราคม 2567\n", id="memo-own-line"),
+    pytest.param("ที่ นน 0017.2/123\n\nศาลากลางจังหวัดน่าน\n\n5 มกราคม 2567\n", id="external-letter"),
+])
+def test_letter_date_of_memo_and_letter(head):
+    (d,) = extract_dates(head + "เรื่อง ขอเชิญประชุม\nเรียน นายอำเภอ\n")
+    assert (d.iso, d.role) == ("2024-01-05", "letter")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("22/12/2565", ["2022-12-22"], id="numeric-be"),
+    pytest.param("22-12-2565", ["2022-12-22"], id="numeric-dashes"),
+    pytest.param("วันที่ 22/12/65", ["2022-12-22"], id="numeric-two-digit-after-label"),
+    pytest.param("2022-12-22", ["2022-12-22"], id="iso"),
+    pytest.param("1/1/2566 - 31/3/2566", ["2023-01-01/2023-03-31"], id="numeric-range"),
+    pytest.param("15/1/67", [], id="numeric-two-digit-without-label"),
+    pytest.param("12/22/2022", [], id="month-first-is-not-thai"),
+    pytest.param("02-222-1141", [], id="phone"),
+    pytest.param("ที่ มท 0204/12/2566", [], id="reference-with-year"),
+])
+def test_numeric_dates(text, expected):
+    assert isos(text) == expected

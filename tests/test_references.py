@@ -37,6 +37,10 @@ def normalized(text: str) -> list[str]:
     pytest.param("ที่มท0204.4/ว10104", ["มท 0204.4/ว10104"], id="no-spaces-at-all"),
     pytest.param("ที่ มท 0204,4/ว 10104", ["มท 0204.4/ว10104"], id="comma-for-dot"),
     pytest.param("ที่ ลป ๐๐๒๓.๓/ว ๗๘", ["ลป 0023.3/ว78"], id="lampang"),
+    pytest.param("มท 0204.4 ว 10104", ["มท 0204.4/ว10104"], id="ocr-lost-slash-before-wo"),
+    pytest.param("ที่ นร ๐๔๐๓(กร)/ว ๑๒๓", ["นร 0403(กร)/ว123"], id="unit-letters-in-brackets"),
+    pytest.param("ที่: มท 0204/ว 5", ["มท 0204/ว5"], id="label-with-colon"),
+    pytest.param("ที่ มท 0808.2/ว 1234/2566", ["มท 0808.2/ว1234"], id="year-after-serial"),
     # an agency not in the list still reads when it looks like a letter number
     pytest.param("ที่ กฟภ 0100/1234", ["กฟภ 0100/1234"], id="unknown-agency-zero-office"),
     # ranges and joined serials
@@ -67,6 +71,7 @@ def test_references(text, expected):
     pytest.param("บ้านเลขที่ 123/45 ซอย 12/3", id="house-numbers"),
     pytest.param("ถนน 1234/5", id="unknown-code-without-zero"),
     pytest.param("12/05/2566", id="slashed-date"),
+    pytest.param("ที่ มท 0204 5", id="no-slash-no-wo"),
     pytest.param("ร้อยละ 25/100", id="fraction"),
     pytest.param("ว 10104 - ว 10107 และ 22958", id="serials-without-agency"),
 ])
