@@ -36,10 +36,12 @@ EN_EXACT_MAX_LEN = 5
 
 # OCR-damaged Thai names are fuzzy-matched only right after จ./จังหวัด, where a
 # province must follow (rapidfuzz ratio against each name, 0-100). Measured on
-# the dev texts and 1-letter OCR edits of the 60 names of 6+ letters: every
-# จ./จังหวัด not followed by a name scores at most 66.7 (วันจันทร vs จันทบุรี);
-# dropped or substituted letters score >= 83 for 99% of the variants.
-TH_CUTOFF = 84.0
+# 600 one-letter edits (a letter dropped or replaced) of the 60 names of 6+
+# letters, followed by other text: cut-off 83 finds the right province for
+# 99.5% (84 and 85: 92.5%, one substitution in a 6-letter name scores 83.3;
+# 3 variants match a similar name at any cut-off, e.g. เพชรบุรี/เพชรบูรณ์).
+# On the dev texts every จ./จังหวัด not followed by a name scores at most 66.7.
+TH_CUTOFF = 83.0
 TH_FUZZY_MIN_LEN = 6
 _FUZZY_PREFIX = re.compile(r"จ\.[ \t]?|จังหวัด")
 
