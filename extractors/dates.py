@@ -115,7 +115,10 @@ _NUMERIC = (
     rf"(?![0-9]|[./-][0-9])"
     rf"|(?<![0-9.,:/-])(?P<iy>[0-9]{{4}})-(?P<im>[0-9]{{2}})-(?P<id>[0-9]{{2}})(?![0-9]|[./-][0-9])"
 )
-_DATE_RE = re.compile(rf"{_TH_DATE}|{_EN_DAY_FIRST}|{_EN_MONTH_FIRST}|{_NUMERIC}")
+# every date starts with a digit, a weekday's first letter or an English month's: a
+# lookahead on that one character lets the scan skip all other text quickly
+_FIRST_CHARS = "".join(sorted({w[0] for w in _WEEKDAYS_TH} | {"ว"} | set("JFMASONDjfmasond")))
+_DATE_RE = re.compile(rf"(?=[0-9{_FIRST_CHARS}])(?:{_TH_DATE}|{_EN_DAY_FIRST}|{_EN_MONTH_FIRST}|{_NUMERIC})")
 # a numeric date with a two-digit year is read only after the label วันที่ (receipt stamps)
 _DATE_LABEL_BEFORE_RE = re.compile(rf"วันที่{_SP}*$")
 

@@ -18,6 +18,7 @@ _SP = r"[^\S\n]"
 _HHMM = r"(?<![0-9.,:/])(?P<h{n}>[01]?[0-9]|2[0-3])(?P<sep{n}>[.:])(?P<m{n}>[0-5][0-9])(?![0-9])"
 _AMPM = rf"(?:{_SP}*(?P<ap{{n}}>(?i:a\.?m\.?|p\.?m\.?)))?"
 _TIME_RE = re.compile(
+    r"(?=[0-9เ])"  # a time starts with its digits or with เวลา: skip other text fast
     rf"(?P<lead>เวลา{_SP}*)?"
     + _HHMM.format(n=1) + _AMPM.format(n=1)
     + rf"(?:{_SP}*(?:[-–—]|ถึง|to){_SP}*" + _HHMM.format(n=2) + _AMPM.format(n=2) + ")?"
