@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from extractors.records import Record
 
-VERSION = "1"
+VERSION = "2"
 
 _SP = r"[^\S\n]"
 # the header labels, each at the start of a line, then white space or a colon
@@ -114,12 +114,15 @@ def extract_letter_fields(text: str) -> list[LetterField]:
     out: list[LetterField] = []
     closing = _CLOSING_RE.search(text)
     head_end = closing.start() if closing else len(text)
-    for key, pattern in _LABEL_RE.items():
-        m = pattern.search(text, 0, head_end)
-        if m is not None:
-            field = _header_value(text, key, m.end(), head_end)
-            if field is not None:
-                out.append(field)
+    labels = {key: pattern.search(text, 0, head_end) for key, pattern in _LABEL_RE.items()}
+    # header fields belong to a letter or memo: one that closes, or that names an addressee;
+    # a report's or minutes' "เรื่อง ..." line alone is a heading, not a letter's subject
+    if closing is not None or labels["addressee"] is not None:
+        for key, m in labels.items():
+            if m is not None:
+                field = _header_value(text, key, m.end(), head_end)
+                if field is not None:
+                    out.append(field)
     if closing is not None:
         out.extend(_signatory(text, closing.end()))
     doc_type = _document_type(text)

@@ -67,15 +67,19 @@ def test_spans_are_the_values_in_the_text():
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    pytest.param("เรื่อง ขอส่งรายงาน\n", {"subject": "ขอส่งรายงาน"}, id="subject"),
-    pytest.param("เรื่อง: ขอส่งรายงาน\n", {"subject": "ขอส่งรายงาน"}, id="subject-colon"),
+    pytest.param("เรื่อง ขอส่งรายงาน\nเรียน นายอำเภอ\n", {"subject": "ขอส่งรายงาน", "addressee": "นายอำเภอ"},
+                 id="subject"),
+    pytest.param("เรื่อง: ขอส่งรายงาน\n\nขอแสดงความนับถือ\n", {"subject": "ขอส่งรายงาน"}, id="subject-colon"),
+    pytest.param("เรื่อง ผลการประชุม\nที่ประชุมรับทราบ\n", {}, id="heading-of-minutes-is-no-subject"),
     pytest.param("   เรียน   ผู้ว่าราชการจังหวัด\n", {"addressee": "ผู้ว่าราชการจังหวัด"}, id="indented"),
-    pytest.param("สิ่งทีส่งมาด้วย แบบรายงาน\n", {"enclosure": "แบบรายงาน"}, id="ocr-lost-tone-mark"),
-    pytest.param("อางถึง หนังสือจังหวัด\n", {"reference_to": "หนังสือจังหวัด"}, id="ocr-lost-tone-mark-ref"),
+    pytest.param("เรียน นายอำเภอ\nสิ่งทีส่งมาด้วย แบบรายงาน\n", {"addressee": "นายอำเภอ", "enclosure": "แบบรายงาน"},
+                 id="ocr-lost-tone-mark"),
+    pytest.param("เรียน นายอำเภอ\nอางถึง หนังสือจังหวัด\n", {"addressee": "นายอำเภอ", "reference_to": "หนังสือจังหวัด"},
+                 id="ocr-lost-tone-mark-ref"),
     pytest.param("เรื่องเพื่อทราบ\n", {}, id="label-glued-to-word-is-no-label"),
     pytest.param("การเรียนรู้ เรื่อง ขยะ\n", {}, id="label-not-at-line-start"),
     pytest.param("เรียนรู้ร่วมกัน\n", {}, id="word-starting-with-label"),
-    pytest.param("เรื่อง ขอเชิญประชุม\nด้วยจังหวัดจะจัดประชุม\n", {"subject": "ขอเชิญประชุม"},
+    pytest.param("เรียน ผู้ว่าราชการจังหวัด\nด้วยจังหวัดจะจัดประชุม\n", {"addressee": "ผู้ว่าราชการจังหวัด"},
                  id="body-opener-ends-value"),
 ])
 def test_header_labels(text, expected):
