@@ -25,7 +25,7 @@ import corpus
 from extractors._patterns import trie_regex
 from extractors.records import Record
 
-VERSION = "2"
+VERSION = "3"
 
 # Cut-off for a fuzzy title match (rapidfuzz partial_ratio, 0-100), chosen by
 # measurement: `python bench/goal_cutoff.py` builds 1,008 noisy variants of the
@@ -69,6 +69,13 @@ _ANCHOR_LEN = 5
 _NOT_AFTER_ORG = re.compile(r"(?:กรม|สำนัก|กอง|ศูนย์)\s*$")
 
 
+# Thai marks written above or below a letter (mai han-akat, sara i..u, phinthu, mai taikhu..yamakkan)
+_THAI_MARK = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_SPACE = re.compile(r"\s+")
+_EN_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GoalMention(Record):
     """An SDG named in the text, e.g. ``เป้าหมายหลักที่ ๑`` (goal 1)."""
@@ -84,6 +91,7 @@ class _Title:
     english: bool
     short: bool    # a short name ("Zero Hunger"): English ones must be capitalised
     index: int     # its place in _titles()
+    words: frozenset[str] = frozenset()  # an English title's words, lowercased
 
 
 def _squash(s: str) -> str:
@@ -96,7 +104,8 @@ def _titles() -> tuple[_Title, ...]:
     for g in corpus.goals():
         for key, english, short in (("th_short", False, True), ("th_long", False, False),
                                     ("en_short", True, True), ("en_long", True, False)):
-            out.append(_Title(g["goal"], _squash(g[key].lower() if english else g[key]), english, short, len(out)))
+            words = frozenset(_EN_WORD.findall(g[key].lower())) if english else frozenset()
+            out.append(_Title(g["goal"], _squash(g[key].lower() if english else g[key]), english, short, len(out), words))
         for alt in g.get("th_alt", []):
             out.append(_Title(g["goal"], _squash(alt), False, False, len(out)))
     return tuple(out)
@@ -185,11 +194,6 @@ def _by_number(text: str) -> list[GoalMention]:
     return found
 
 
-# Thai marks written above or below a letter (mai han-akat, sara i..u, phinthu, mai taikhu..yamakkan)
-_THAI_MARK = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-_SPACE = re.compile(r"\s+")
-
 
 def _squashed(text: str) -> tuple[str, str, list[int], list[int]]:
     """``text`` without white space, its ASCII-lowercased twin, and a map back.
@@ -277,8 +281,12 @@ def _acceptable(text: str, start: int, end: int, title: _Title) -> bool:
     if _NOT_AFTER_ORG.search(text[max(0, start - 8):start]):
         return False
     if title.english and title.short:
-        # "Gender Equality" is the goal's name; "gender equality" is a topic.
-        return text[start].isupper()
+        # "Gender Equality" is the goal's name; "gender equality" (or "Quality
+        # education" opening a sentence) is a topic: the first word capitalised,
+        # and the last too when it is written whole (OCR splits "Hu nger").
+        words = _EN_WORD.findall(text, start, end)
+        last = words[-1] if words else ""
+        return text[start].isupper() and not (last.islower() and last in title.words)
     return True
 
 

@@ -52,6 +52,8 @@ def goals(text: str) -> list[int]:
     pytest.param("ผู้ทรงคุณวุฒิด้านการเปลี่ยนแปลงสภาพภูมิอากาศ", [], id="climate-change-topic"),
     pytest.param("การจัดการขยะและน้ำเสีย", [], id="waste-topic"),
     pytest.param("poverty alleviation, food security, housing, gender equality", [], id="english-topics"),
+    pytest.param("Quality education is the key. Climate action now.", [], id="english-topic-opening-a-sentence"),
+    pytest.param("CLIMATE ACTION", [13], id="english-short-name-upper-case"),
     pytest.param("ตามระเบียบ ข้อที่ 5 และเป้าหมายที่ 2 ของโครงการ", [], id="clause-without-sdg-context"),
     pytest.param("กรมทรัพยากรทางทะเลและชายฝั่ง", [], id="department-name"),
     pytest.param("SDG 11.7", [], id="target-is-not-a-goal-by-number"),
