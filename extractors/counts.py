@@ -23,7 +23,7 @@ from functools import cache
 import corpus
 from extractors.records import Record
 
-VERSION = "3"
+VERSION = "4"
 
 _MULTIPLIERS = {"ล้าน": 10**6, "แสน": 10**5, "หมื่น": 10**4, "พัน": 10**3}
 # 7,255 | 878 | 2.0000 ; not glued to a digit, dot, comma, slash or colon before it.
@@ -89,12 +89,21 @@ def _value(m: re.Match[str]) -> int | None:
 _COUNTED_BEFORE = re.compile(r"\d[ \t]*(?:ข้อ|ระดับ)[ \t]*$")
 
 
+@cache
+def _month_before() -> re.Pattern[str]:
+    """A month name or abbreviation right before a number: the number is a date's year or day."""
+    names = [n for m in corpus.months() for n in (m["th"], *m["th_abbr"], *m.get("th_variants", []), m["en"], *m["en_abbr"])]
+    return re.compile("(?:" + "|".join(map(re.escape, sorted(set(names), key=len, reverse=True))) + r")[ \t]*$")
+
+
 def _is_label(text: str, start: int) -> bool:
     """Is the number at ``start`` a label (ชั้น ๒, ที่ ๑, ระดับ ๕) rather than a quantity?
 
     A unit word before it is a label's word unless a number counts that unit
     (``๓ ระดับ ๖ ด้าน``: 6 starts a count of its own).
     """
+    if _month_before().search(text, max(0, start - 14), start):  # 31 มี.ค. 66 จังหวัด…
+        return True
     if _LABEL_BEFORE.search(text, max(0, start - 12), start) is None:
         return False
     return _COUNTED_BEFORE.search(text, max(0, start - 16), start) is None

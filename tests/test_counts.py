@@ -56,6 +56,8 @@ def counts(text: str) -> list[tuple[int, str]]:
     pytest.param("(2.5 ระดับ)", [], id="fraction-is-not-a-count"),
     pytest.param("วงเงิน 500 บาท", [], id="money"),
     pytest.param("วาระ 2030 เป้าหมายการพัฒนา", [], id="year-ce"),
+    pytest.param("ภายใน 31 มี.ค. 66 จังหวัดต้องรายงาน", [], id="two-digit-year-of-a-date"),
+    pytest.param("เมื่อ 5 มิถุนายน 15 จังหวัด", [], id="number-after-a-month"),
     pytest.param("แผนปี 2566 2567 โครงการใหม่", [], id="year-be"),
     pytest.param("บ้านเลขที่ 12 หมู่ 4 ตำบลวังทอง อำเภอวังทอง", [], id="address-line"),
 ])
