@@ -14,14 +14,17 @@ one pattern below, and every candidate is checked with ``datetime.date``.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 from corpus import months
 from extractors.records import Record
 
-VERSION = "2"
+VERSION = "3"
 
 # Years 2400-2700 are Buddhist Era (subtract 543); 1800-2200 are Common Era.
 _BE_OFFSET = 543
@@ -122,6 +125,17 @@ _DATE_RE = re.compile(rf"(?=[0-9{_FIRST_CHARS}])(?:{_TH_DATE}|{_EN_DAY_FIRST}|{_
 # a numeric date with a two-digit year is read only after the label วันที่ (receipt stamps)
 _DATE_LABEL_BEFORE_RE = re.compile(rf"วันที่{_SP}*$")
 
+# OCR misreads a letter of a month's name ("๒๒ ธันวาคบ ๒๕๖๕"): a Thai word between a
+# day and a four-digit year that is within about one edit of a full month name is that
+# month. At 80 a one-letter slip in the shortest name (6 letters) passes and real words
+# met there stay out (ธนาคาร 62, คนาคม 73 against ธันวาคม, มีนาคม).
+_FUZZY_MONTH_CUTOFF = 80
+_FUZZY_RE = re.compile(
+    rf"(?=[0-9])(?<![0-9.,:/])(?P<d>[0-9]{{1,2}}){_SP}*(?P<w>[\u0e01-\u0e4e]{{5,14}}){_SP}*"
+    rf"(?:{_ERA}{_SP}*)?(?P<y>[0-9]{{4}})(?![0-9]|\.[0-9])"
+)
+_FULL_TH_NAMES = {row["th"]: row["month"] for row in months()}
+
 # what may stand between the two ends of a range: a dash, ถึง (to), or "to"
 _RANGE_JOIN_RE = re.compile(
     rf"{_SP}*(?:[-–—]|(?:จน)?ถึง(?:{_SP}*วันที่)?|to|until){_SP}*(?:วันที่{_SP}*)?"
@@ -158,6 +172,7 @@ class _Found:
     month: int
     year: int | None     # Common Era
     weekday: int | None
+    confidence: float = 1.0
 
 
 def extract_dates(text: str) -> list[Date]:
@@ -173,6 +188,7 @@ def extract_dates(text: str) -> list[Date]:
     []
     """
     found = [f for m in _DATE_RE.finditer(text) if (f := _parse(m)) is not None]
+    found = _with_fuzzy(text, found)
     out: list[Date] = []
     head = _head(text)
     letter_date_seen = False
@@ -183,13 +199,14 @@ def extract_dates(text: str) -> list[Date]:
         if b is not None and b.year is not None and a.day2 is None and _joined(text, a, b):
             rng = _range(a, b)
             if rng is not None:
-                out.append(_record(text, a.start, b.end, rng, a.weekday, head, False))
+                out.append(_record(text, a.start, b.end, rng, a.weekday, head, False,
+                                   min(a.confidence, b.confidence)))
                 i += 2
                 continue
         if a.year is not None:
             iso = _iso_of(a)
             if iso is not None:
-                rec = _record(text, a.start, a.end, iso, a.weekday, head, letter_date_seen)
+                rec = _record(text, a.start, a.end, iso, a.weekday, head, letter_date_seen, a.confidence)
                 letter_date_seen = letter_date_seen or rec.role == "letter"
                 out.append(rec)
         i += 1
@@ -227,6 +244,30 @@ def _parse(m: re.Match[str]) -> _Found | None:
     if ys and year is None:
         return None
     return _Found(m.start(), end, int(d1), int(d2) if d2 else None, month, year, weekday)
+
+
+def _with_fuzzy(text: str, found: list[_Found]) -> list[_Found]:
+    """Add the dates whose month name OCR damaged, where no exact date was found."""
+    extra: list[_Found] = []
+    starts = [f.start for f in found]
+    for m in _FUZZY_RE.finditer(text):
+        word = m["w"]
+        if word in _FULL_TH_NAMES:
+            continue  # an exact name: the exact pattern has read it (or rejected it)
+        best = process.extractOne(word, _FULL_TH_NAMES.keys(), scorer=fuzz.ratio,
+                                  score_cutoff=_FUZZY_MONTH_CUTOFF)
+        if best is None:
+            continue
+        year = _year(m["y"], m["era"], True)
+        # found is in text order: only the two dates starting just before m's end can overlap it
+        i = bisect.bisect_left(starts, m.end())
+        if year is None or any(m.start() < f.end for f in found[max(0, i - 2):i]):
+            continue
+        extra.append(_Found(m.start(), m.end(), int(m["d"]), None, _FULL_TH_NAMES[best[0]], year, None,
+                            round(best[1] / 100, 3)))
+    if not extra:
+        return found
+    return sorted(found + extra, key=lambda f: f.start)
 
 
 def _year(digits: str, era: str | None, thai: bool) -> int | None:
@@ -290,8 +331,7 @@ def _range(a: _Found, b: _Found) -> str | None:
 
 
 def _record(text: str, start: int, end: int, iso: str, weekday: int | None,
-            head: tuple[int, int], letter_date_seen: bool) -> Date:
-    confidence = 1.0
+            head: tuple[int, int], letter_date_seen: bool, confidence: float) -> Date:
     if weekday is not None:
         day = _date(int(iso[:4]), int(iso[5:7]), int(iso[8:10]))
         if day is not None and day.weekday() != weekday:

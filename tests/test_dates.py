@@ -234,3 +234,19 @@ def test_letter_date_of_memo_and_letter(head):
 ])
 def test_numeric_dates(text, expected):
     assert isos(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("๒๒ ธันวาคบ ๒๕๖๕", ["2022-12-22"], id="december-last-letter"),
+    pytest.param("วันที่ 9 พฤศจิกายห 2566 เวลา", ["2023-11-09"], id="november"),
+    pytest.param("5 มกราคบ พ.ศ. 2566", ["2023-01-05"], id="with-phoso"),
+    pytest.param("๓ มิถนายน ๒๕๖๖", ["2023-06-03"], id="lost-vowel"),
+    pytest.param("5 ธนาคาร 2566", [], id="bank-is-no-month"),
+    pytest.param("3 คนาคม 2566", [], id="two-edits-away"),
+    pytest.param("12 โครงการ 2566", [], id="unit-word"),
+    pytest.param("31 กุมภาพันธุ์ 2566", [], id="fuzzy-but-impossible"),
+])
+def test_ocr_damaged_month_names(text, expected):
+    found = extract_dates(thai_digits_to_arabic(text))
+    assert [d.iso for d in found] == expected
+    assert all(0.8 <= d.confidence < 1.0 for d in found)
