@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span
 from extractors.records import Record
 from extractors.registry import EXTRACTORS, extract_all
 
+VERSION = "1"
 COMPONENT = "saraban_spans"
 SPANS_KEY = "saraban"
 
@@ -61,7 +62,11 @@ def saraban_spans(doc: Doc) -> Doc:
 
 
 def saraban_nlp() -> Language:
-    """A blank Thai pipeline with the ``saraban_spans`` component added."""
+    """A blank Thai pipeline with the ``saraban_spans`` component added.
+
+    >>> saraban_nlp().pipe_names
+    ['saraban_spans']
+    """
     nlp = spacy.blank("th")
     nlp.add_pipe(COMPONENT)
     return nlp
