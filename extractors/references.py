@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from corpus import agency_codes
 from extractors.records import Record
 
-VERSION = "2"
+VERSION = "3"
 
 _SP = r"[^\S\n]"        # horizontal white space: a reference never spans two lines
 _THAI = r"\u0e00-\u0e7f"
@@ -27,12 +27,12 @@ _SLASH = r"[/／]"
 _CIRCULAR = rf"ว{_SP}*\.?{_SP}*"
 
 _REFERENCE_RE = re.compile(
-    # "ที่" (or OCR's "ที") before the code, or at least no Thai letter glued in front
-    rf"(?:ที่?{_SP}*[:：]?{_SP}*|(?<![{_THAI}A-Za-z]))"
+    # "ที่" (or OCR's "ที", "ท่ี" with its marks swapped) before the code, or at least no Thai letter glued in front
+    rf"(?:(?:ที่|ท่ี|ที){_SP}*[:：]?{_SP}*|(?<![{_THAI}A-Za-z]))"
     rf"(?P<agency>[ก-ฮ]{{2,4}})(?:{_SP}*\.)?{_SP}*"
     # office code: digit groups joined by dots ("0204.4", "0032.005", OCR's "0204,4"),
-    # sometimes with a unit's letters in brackets ("นร 0403(กร)")
-    rf"(?P<office>[0-9]{{2,6}}(?:{_SP}?[.,]{_SP}?[0-9]{{1,4}}){{0,3}}(?:{_SP}?\({_SP}?[ก-ฮ.]{{1,8}}{_SP}?\))?)"
+    # sometimes with a unit's letters or number in brackets ("นร 0403(กร)", "อว 0601(1)")
+    rf"(?P<office>[0-9]{{2,6}}(?:{_SP}?[.,]{_SP}?[0-9]{{1,4}}){{0,3}}(?:{_SP}?\({_SP}?[ก-ฮ0-9.]{{1,8}}{_SP}?\))?)"
     # the slash; OCR may lose it before a circular's ว ("มท 0204.4 ว 10104")
     rf"(?:{_SP}*{_SLASH}{_SP}*(?P<circ>{_CIRCULAR})?|{_SP}+(?P<circ_noslash>{_CIRCULAR}))"
     rf"(?P<serial>[0-9]{{1,7}})(?![0-9])"

@@ -40,6 +40,9 @@ def normalized(text: str) -> list[str]:
     pytest.param("มท 0204.4 ว 10104", ["มท 0204.4/ว10104"], id="ocr-lost-slash-before-wo"),
     pytest.param("ที่ นร ๐๔๐๓(กร)/ว ๑๒๓", ["นร 0403(กร)/ว123"], id="unit-letters-in-brackets"),
     pytest.param("ที่: มท 0204/ว 5", ["มท 0204/ว5"], id="label-with-colon"),
+    pytest.param("ที่ อว ๐๖๐๑(๑)/ว ๑๒๓", ["อว 0601(1)/ว123"], id="unit-number-in-brackets"),
+    pytest.param("ที่ สธ ๐๒๒๘.๐๗.๐๔/ว ๑๒๓๔", ["สธ 0228.07.04/ว1234"], id="three-level-office"),
+    pytest.param("ที่ พล ๕๑๐๐๑/ว ๑๒๓", ["พล 51001/ว123"], id="provincial-administration"),
     pytest.param("ที่ มท 0808.2/ว 1234/2566", ["มท 0808.2/ว1234"], id="year-after-serial"),
     # an agency not in the list still reads when it looks like a letter number
     pytest.param("ที่ กฟภ 0100/1234", ["กฟภ 0100/1234"], id="unknown-agency-zero-office"),
@@ -91,6 +94,11 @@ def test_parts_and_agency_name():
     assert (r.circular, r.agency_name) == (True, "กระทรวงมหาดไทย")
     (r,) = extract_references("ที่ กฟภ 0100/1234")
     assert r.agency_name is None
+
+
+def test_swapped_marks_of_label_stay_in_span():
+    (r,) = extract_references("ท\u0e48\u0e35 มท 0204/ว 5")
+    assert r.text.startswith("ท\u0e48\u0e35")
 
 
 def test_spans_in_original_text():
