@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from corpus import months
 from extractors.records import Record
 
-VERSION = "3"
+VERSION = "4"
 
 # Years 2400-2700 are Buddhist Era (subtract 543); 1800-2200 are Common Era.
 _BE_OFFSET = 543
@@ -142,6 +142,14 @@ _RANGE_JOIN_RE = re.compile(
 )
 _MAX_JOIN = 24
 
+# "วันที่ ๑๕ และ ๑๖ มกราคม ๒๕๖๗", "วันที่ 5, 6 และ 7 มี.ค. 66": the days listed before the
+# last one share its month and year; read only after วันที่, where a number is surely a day
+_DAY_LIST_RE = re.compile(
+    rf"วันที่{_SP}*(?P<days>(?:[0-9]{{1,2}}{_SP}*(?:,|และ){_SP}*)+)$"
+)
+_LISTED_DAY_RE = re.compile(r"[0-9]{1,2}")
+_MAX_DAY_LIST = 48
+
 # receipt stamps: "เลขที่ N / วันที่ D / เวลา T" at the top of a received letter
 _RECEIPT_ABOVE_RE = re.compile(r"[^\S\n]*เลขที่")
 _RECEIPT_BELOW_RE = re.compile(r"[^\S\n]*เวลา")
@@ -206,10 +214,27 @@ def extract_dates(text: str) -> list[Date]:
         if a.year is not None:
             iso = _iso_of(a)
             if iso is not None:
+                if a.day2 is None and a.weekday is None:
+                    out.extend(_listed_days(text, a, head))
                 rec = _record(text, a.start, a.end, iso, a.weekday, head, letter_date_seen, a.confidence)
                 letter_date_seen = letter_date_seen or rec.role == "letter"
                 out.append(rec)
         i += 1
+    return out
+
+
+def _listed_days(text: str, last: _Found, head: tuple[int, int]) -> list[Date]:
+    """The dates of the days listed before ``last`` after วันที่, each spanning its day."""
+    window_start = max(0, last.start - _MAX_DAY_LIST)
+    m = _DAY_LIST_RE.search(text, window_start, last.start)
+    if m is None:
+        return []
+    assert last.year is not None
+    out = []
+    for d in _LISTED_DAY_RE.finditer(text, m.start("days"), m.end("days")):
+        day = _date(last.year, last.month, int(d.group()))
+        if day is not None:
+            out.append(_record(text, d.start(), d.end(), day.isoformat(), None, head, True, last.confidence))
     return out
 
 

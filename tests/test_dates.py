@@ -250,3 +250,14 @@ def test_ocr_damaged_month_names(text, expected):
     found = extract_dates(thai_digits_to_arabic(text))
     assert [d.iso for d in found] == expected
     assert all(0.8 <= d.confidence < 1.0 for d in found)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("ในวันที่ ๑๕ และ ๑๖ มกราคม ๒๕๖๗", ["2024-01-15", "2024-01-16"], id="two-days"),
+    pytest.param("วันที่ 5, 6 และ 7 มี.ค. 66", ["2023-03-05", "2023-03-06", "2023-03-07"], id="three-days"),
+    pytest.param("ไตรมาสที่ 2 และ 1 ม.ค. 66", ["2023-01-01"], id="quarter-number-is-no-day"),
+    pytest.param("ครั้งที่ 2 และ 5 มี.ค. 66", ["2023-03-05"], id="meeting-number-is-no-day"),
+    pytest.param("วันที่ 30 และ 31 ก.พ. 66", [], id="impossible-listed-days"),
+])
+def test_listed_days_share_month_and_year(text, expected):
+    assert isos(text) == expected
