@@ -23,14 +23,16 @@ from functools import cache
 import corpus
 from extractors.records import Record
 
-VERSION = "4"
+VERSION = "5"
 
 _MULTIPLIERS = {"ล้าน": 10**6, "แสน": 10**5, "หมื่น": 10**4, "พัน": 10**3}
 # 7,255 | 878 | 2.0000 ; not glued to a digit, dot, comma, slash or colon before it.
 _NUMBER = r"(?<![\d.,/:])(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?"
 # Labels and ordinals written before a number: the number names, it does not count.
+# ที่ after a noun makes an ordinal (กลุ่มที่ ๑), but not in words that end in
+# ที่ (พื้นที่ area, สถานที่ place, หน้าที่ duty): "ในพื้นที่ ๒๖ อำเภอ" counts.
 _LABEL_BEFORE = re.compile(
-    r"(?:ที่|ชั้น|ปี|พ\.ศ\.|ค\.ศ\.|ครั้ง|ฉบับ|เลขที่|หมายเลข|หมู่|ม\.|มาตรา|ข้อ|ระดับ|เวลา|ร้อยละ|อายุ"
+    r"(?:(?<!พื้น)(?<!สถาน)(?<!หน้า)ที่|ชั้น|ปี|พ\.ศ\.|ค\.ศ\.|ครั้ง|ฉบับ|เลขที่|หมายเลข|หมู่|ม\.|มาตรา|ข้อ|ระดับ|เวลา|ร้อยละ|อายุ"
     r"|ไตรมาส|ภาค|เขต|ซอย|ถนน|โทร\.?|โทรศัพท์|แผน|รหัส|No\.?|[Pp]age|หน้า|บท)[ \t]*$"
 )
 _REGIONS = ("ภาคตะวันออกเฉียงเหนือ", "ภาคตะวันออก", "ภาคตะวันตก", "ภาคเหนือ", "ภาคใต้", "ภาคกลาง", "ภาคอีสาน")

@@ -40,6 +40,8 @@ def counts(text: str) -> list[tuple[int, str]]:
     pytest.param("ผู้เข้าร่วม จำนวน 2030 คน", [(2030, "คน")], id="year-like-quantity-after-jamnuan"),
     pytest.param("คิดเป็น 2,566 โครงการ", [(2566, "โครงการ")], id="thousands-comma-is-not-a-year"),
     pytest.param("หน่วยงานที่ร่วมโครงการ จำนวนทั้งสิ้น 45\n", [], id="unit-not-tied-to-number"),
+    pytest.param("SDG 13 ในพื้นที่ ๒๖ อำเภอ ๑๙๙ ตำบล", [(26, "อำเภอ"), (199, "ตำบล")], id="area-word-ending-in-thi"),
+    pytest.param("ให้เจ้าหน้าที่ 4 คน ณ สถานที่ 2 แห่ง", [(4, "คน"), (2, "แห่ง")], id="staff-and-place-words"),
     # not counts
     pytest.param("ณ ห้องประชุม ESCAP Hall ชั้น ๒ ศูนย์ประชุม", [], id="floor"),
     pytest.param("๑) โครงการอำเภอเมือง", [], id="list-marker"),
