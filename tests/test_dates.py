@@ -164,8 +164,9 @@ def test_extract_all_keeps_thai_digits_in_text():
 
 # --- properties: never raises, spans are honest ---------------------------------
 
-_THAI_BITS = ["ม.ค.", "ก.พ.", "มิถุนายน", "วันศุกร์ที่", "พ.ศ.", "เดือน", " ", "-", "–", "ถึง",
-              "\n", "1", "31", "2566", "66", ".", "/", "May", "June", ",", "๒๕๖๗", "ธ ค", "เวลา"]
+_THAI_BITS = ["ม.ค.", "ก.พ.", "มิถุนายน", "ธันวาคบ", "วันศุกร์ที่", "พ.ศ.", "เดือน", " ", "-", "–", "ถึง",
+              "\n", "1", "31", "2566", "66", ".", "/", "May", "June", ",", "๒๕๖๗", "ธ ค", "เวลา",
+              "วันที่", "และ", "เลขที่", "เรื่อง", "ที่ มท 0204/1"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -179,8 +180,10 @@ def test_never_raises_and_spans_match(text):
         assert d.text == text[d.start:d.end]
         assert d.start < d.end
         assert d.role in {"letter", "receipt", "body"}
-        for part in d.iso.split("/"):
+        parts = d.iso.split("/")
+        for part in parts:
             assert len(part) == 10 and part[4] == "-" and part[7] == "-"
+        assert parts == sorted(set(parts))  # a range starts before it ends
 
 
 @pytest.mark.parametrize("char", ["1", " ", "ม", ".", "-", "ก.พ. ", "1 ", "วันที่ "])
