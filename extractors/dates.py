@@ -81,9 +81,12 @@ def _month_tables() -> tuple[dict[str, int], str, str]:
     return lookup, "|".join(th_alts), "|".join(en_alts)
 
 
+_DOTS_AND_SPACES_RE = re.compile(r"[.\s]")
+
+
 def _fold_month(s: str) -> str:
     """A month spelling without dots and spaces, lowercased: the lookup key."""
-    return re.sub(r"[.\s]", "", s).lower()
+    return _DOTS_AND_SPACES_RE.sub("", s).lower()
 
 
 _MONTH_NUMBER, _TH_MONTHS, _EN_MONTHS = _month_tables()
