@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from extractors.records import Record
 
-VERSION = "2"
+VERSION = "3"
 
 _SP = r"[^\S\n]"
 # the header labels, each at the start of a line, then white space or a colon
@@ -44,8 +44,10 @@ _CLOSING_RE = re.compile(rf"^{_SP}*ขอแสดงความนับถื
 _SIGNATORY_LOOKAHEAD_LINES = 6
 # "(นายภูสิต สมจิตต์)": the signatory's name is printed in brackets under the signature
 _BRACKETED_NAME_RE = re.compile(rf"{_SP}*\({_SP}*(?P<name>[^()\n]*\S){_SP}*\){_SP}*")
+# without both brackets (OCR lost one, or none printed) the name starts with a title
 _TITLED_NAME_RE = re.compile(
-    rf"{_SP}*(?P<name>(?:นาย|นางสาว|นาง|น\.ส\.|ว่าที่|ดร\.|ศ\.|รศ\.|ผศ\.|พล\.|พ\.|ร\.|จ\.|ส\.)[^\n]*\S){_SP}*"
+    rf"{_SP}*\(?{_SP}*(?P<name>(?:นาย|นางสาว|นาง|น\.ส\.|ว่าที่|ดร\.|ศ\.|รศ\.|ผศ\.|นพ\.|พญ\.|ม\.ร\.ว\.|ม\.ล\.|หม่อม"
+    rf"|พล\.|พ\.|ร\.|จ\.|ส\.)[^()\n]*[^()\s]){_SP}*\)?{_SP}*"
 )
 # a position may run on: "รองผู้ว่าราชการจังหวัด ปฏิบัติราชการแทน / ผู้ว่าราชการจังหวัด..."
 _POSITION_CONTINUES_RE = re.compile(rf"{_SP}*(?:ปฏิบัติราชการแทน|รักษาราชการแทน|ผู้ว่าราชการ|ปลัด|อธิบดี|รัฐมนตรี)")

@@ -96,6 +96,8 @@ def test_header_labels(text, expected):
     pytest.param("\nนายวิชัย ศรีสุข\nปลัดจังหวัด ปฏิบัติราชการแทน\nผู้ว่าราชการจังหวัดน่าน\n",
                  "นายวิชัย ศรีสุข", "ปลัดจังหวัด ปฏิบัติราชการแทน ผู้ว่าราชการจังหวัดน่าน",
                  id="titled-name-without-brackets"),
+    pytest.param("\n(นายภูสิต สมจิตต์\nผู้ว่าราชการจังหวัดพิษณุโลก\n", "นายภูสิต สมจิตต์",
+                 "ผู้ว่าราชการจังหวัดพิษณุโลก", id="ocr-lost-closing-bracket"),
 ])
 def test_signatory(tail, name, position):
     found = {f.key: f for f in extract_letter_fields("ขอแสดงความนับถือ" + tail)}
