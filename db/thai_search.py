@@ -1,0 +1,62 @@
+"""Thai full-text search for Datasette's search box on ``pages``.
+
+``pages_fts`` is an FTS5 table with the trigram tokenizer: FTS5's default
+unicode61 tokenizer splits Thai at every vowel and tone mark, so a word like
+การคลัง never matches; trigrams match any substring of three characters or
+more, with no word segmentation at all.
+
+A trigram index finds nothing for terms of one or two characters (``งบ``), so
+those terms search the ``words`` column instead, which holds the page as
+PyThaiNLP words separated by spaces: `` งบ`` (a space, then the term) is three
+characters, a trigram that matches every word starting with the term.
+
+Datasette builds its search as ``... match escape_fts(:search)``; this module is
+a Datasette plugin whose ``prepare_connection`` replaces that SQL function with
+``escape_fts_thai``, which quotes each part the same way and rewrites only the
+short ones. Written by hand because neither Datasette nor SQLite has a hook for
+a per-term fallback.
+"""
+from __future__ import annotations
+
+import re
+
+from datasette import hookimpl
+
+WORDS_COLUMN = "words"
+TRIGRAM = 3
+
+# Datasette's own split (datasette.utils.escape_fts): runs of spaces, or a "quoted phrase".
+_SPLIT = re.compile(r'\s+|(".*?")')
+
+
+def escape_fts_thai(query: str) -> str:
+    """An FTS5 query for the trigram index: each part quoted, short parts searched as word starts.
+
+    >>> escape_fts_thai("ธนาคารขยะ")
+    '"ธนาคารขยะ"'
+    >>> escape_fts_thai("งบ ถังขยะเปียก")
+    'words : " งบ" "ถังขยะเปียก"'
+    >>> escape_fts_thai('"ถังขยะ เปียก"')
+    '"ถังขยะ เปียก"'
+    >>> escape_fts_thai("ก")
+    'words : " ก "'
+    """
+    if query.count('"') % 2:
+        query += '"'
+    parts = [b for b in _SPLIT.split(query) if b and b != '""']
+    out = []
+    for part in parts:
+        term = part[1:-1] if part.startswith('"') and part.endswith('"') and len(part) >= 2 else part
+        if len(term) >= TRIGRAM:
+            out.append(f'"{term}"')
+        elif len(term) == TRIGRAM - 1:
+            out.append(f'{WORDS_COLUMN} : " {term}"')   # the start of a word
+        else:
+            out.append(f'{WORDS_COLUMN} : " {term} "')  # a one-character word
+    return " ".join(out)
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn) -> None:
+    """Replace Datasette's escape_fts (registered before this runs) with the Thai-aware one."""
+    conn.create_function("escape_fts", 1, escape_fts_thai, deterministic=True)

@@ -1,0 +1,162 @@
+"""The SQLite store: schema, one transaction per document, idempotent saves, Thai search."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from db import schema
+from db.store import (
+    already_seen,
+    documents_to_reprocess,
+    open_store,
+    record_duplicate,
+    record_failure,
+    save_document,
+    save_reprocessed,
+    search_pages,
+)
+from extractors.registry import EXTRACTORS, extractors_version
+from saraban.errors import EncodingError
+from saraban.pipeline import PAGE_BREAK, process_file, process_text
+
+
+@pytest.fixture(scope="module")
+def sample_results(samples):
+    return [process_file(p) for p in samples]
+
+
+@pytest.fixture
+def store(tmp_path, sample_results):
+    """A file store holding the five dev documents."""
+    db = open_store(tmp_path / "saraban.db")
+    for result in sample_results:
+        save_document(db, result)
+    return db
+
+
+def _rows(db, table):
+    return [
+        {k: v for k, v in r.items() if k not in {"processed_at", "first_seen"}}
+        for r in db[table].rows_where(order_by="rowid")
+    ]
+
+
+def test_open_store_sets_wal_busy_timeout_and_foreign_keys(tmp_path):
+    db = open_store(tmp_path / "s.db")
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert db.execute("pragma busy_timeout").fetchone()[0] >= 5000
+    assert db.execute("pragma foreign_keys").fetchone()[0] == 1
+    assert {"documents", "pages", "pages_fts", *EXTRACTORS} <= set(db.table_names())
+    # a second open finds the schema in place and changes nothing
+    again = open_store(tmp_path / "s.db")
+    assert again.table_names() == db.table_names()
+
+
+def test_field_tables_have_record_columns_span_page_and_foreign_keys(tmp_path):
+    db = open_store(tmp_path / "s.db")
+    for field in EXTRACTORS:
+        cols = db[field].columns_dict
+        assert {"doc_id", "page_id", "text", "start", "end", "confidence", "page",
+                "raw_start", "raw_end", "extractor", "extractor_version"} <= set(cols)
+        fks = {(fk.column, fk.other_table) for fk in db[field].foreign_keys}
+        assert fks == {("doc_id", "documents"), ("page_id", "pages")}
+    assert {(fk.column, fk.other_table) for fk in db["pages"].foreign_keys} == {("doc_id", "documents")}
+
+
+def test_save_document_stores_document_and_pages(store, samples):
+    docs = {r["doc_id"]: r for r in store["documents"].rows}
+    assert sorted(docs) == sorted(p.stem for p in samples)
+    q2 = docs["report_q2"]
+    assert q2["status"] == "ok" and q2["kind"] == "text" and q2["page_count"] >= 1
+    assert q2["extractors_version"] == extractors_version()
+    assert len(q2["sha256"]) == 64
+    page = store["pages"].get("report_q2:1")
+    assert page["doc_id"] == "report_q2" and page["method"] == "text"
+    assert "ธนาคารขยะ" in page["text_norm"]
+
+
+def test_saving_twice_gives_the_same_rows(store, sample_results):
+    tables = ["documents", "pages", *EXTRACTORS]
+    before = {t: _rows(store, t) for t in tables}
+    for result in sample_results:
+        save_document(store, result)
+    assert {t: _rows(store, t) for t in tables} == before
+
+
+def test_already_seen_is_by_content(store, sample_results):
+    assert already_seen(store, sample_results[0].sha256)
+    assert not already_seen(store, "0" * 64)
+
+
+def test_same_name_other_content_gets_its_own_row(store):
+    other = process_text("หนังสือฉบับอื่น ที่ชื่อไฟล์ซ้ำ", "report_q2")
+    stored = save_document(store, other)
+    assert stored == f"report_q2-{other.sha256[:8]}"
+    assert store["documents"].get("report_q2")["sha256"] != other.sha256
+
+
+def test_record_duplicate_notes_the_second_copy(store, sample_results, tmp_path):
+    q2 = next(r for r in sample_results if r.doc_id == "report_q2")
+    assert record_duplicate(store, tmp_path / "copy of report.txt", q2.sha256) == "report_q2"
+    assert [c["path"] for c in store["copies"].rows] == [str(tmp_path / "copy of report.txt")]
+    assert store["documents"].count == 5
+    assert record_duplicate(store, tmp_path / "x.txt", "f" * 64) is None
+
+
+def test_record_failure_marks_the_document_failed(store, tmp_path):
+    bad = tmp_path / "garbled.txt"
+    err = EncodingError(bad, "not UTF-8 and not TIS-620/cp874 text (byte 3)")
+    doc_id = record_failure(store, bad, "a" * 64, err)
+    row = store["documents"].get(doc_id)
+    assert row["status"] == "failed" and row["error_type"] == "EncodingError"
+    assert row["error"].startswith(str(bad))
+    assert not already_seen(store, "a" * 64)  # a failed file is retried
+    # recording it again does not add a row
+    record_failure(store, bad, "a" * 64, err)
+    assert store["documents"].count_where("status = 'failed'") == 1
+
+
+def test_a_crash_mid_document_leaves_nothing_half_stored(tmp_path, sample_results):
+    db = open_store(tmp_path / "s.db")
+    result = sample_results[0]
+    broken = process_text("ก", result.doc_id)
+    broken.sha256 = result.sha256
+    broken.pages = [*result.pages, result.pages[0]]  # two pages with the same number: the insert fails
+    with pytest.raises(sqlite3.IntegrityError):
+        save_document(db, broken)
+    assert db["documents"].count == 0 and db["pages"].count == 0
+
+
+def test_reprocess_finds_out_of_date_documents_and_keeps_pages(store):
+    assert list(documents_to_reprocess(store)) == []
+    assert len(list(documents_to_reprocess(store, all=True))) == 5
+    store.execute("update documents set extractors_version = 'dates=0' where doc_id = 'report_q2'")
+    store.conn.commit()
+    todo = list(documents_to_reprocess(store))
+    assert [d for d, _ in todo] == ["report_q2"]
+    doc_id, texts = todo[0]
+    pages_before = _rows(store, "pages")
+    save_reprocessed(store, process_text(PAGE_BREAK.join(texts), doc_id))
+    assert list(documents_to_reprocess(store)) == []
+    assert _rows(store, "pages") == pages_before
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    pytest.param("ธนาคารขยะ", {"report_q2"}, id="waste-bank-in-the-quarterly-report"),
+    pytest.param("ถังขยะเปียก", {"letter_phitsanulok", "meeting_senate", "report_q2"}, id="wet-waste-bin-three-docs"),
+    pytest.param("งบ", {"meeting_senate", "news_localization", "report_q2", "slides_moi_sdg"}, id="two-chars-word-start"),
+    pytest.param("การคลัง", set(), id="absent-word-finds-nothing"),
+    pytest.param("ถังขยะเปียก ธนาคารขยะ", {"report_q2"}, id="two-terms-both-required"),
+])
+def test_thai_search(store, query, expected):
+    assert {r["doc_id"] for r in search_pages(store, query)} == expected
+
+
+def test_default_tokenizer_would_not_find_thai(tmp_path):
+    """Why the trigram index: unicode61 splits Thai at vowels and tone marks."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create virtual table t using fts5(x)")
+    conn.execute("insert into t values ('โครงการธนาคารขยะของชุมชน')")
+    assert conn.execute("""select count(*) from t where t match '"ธนาคารขยะ"'""").fetchone()[0] == 0
+    assert schema.FTS_TOKENIZER == "trigram"
