@@ -4,15 +4,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -21,6 +18,7 @@ from db.site import build_metadata, make_datasette
 from db.store import open_store, save_document
 from extractors.records import Record
 from saraban.pipeline import process_text
+from servers import free_port, start_server, stop_server
 
 # Records shaped as spec/extraction.md says each field's are, for one letter whose
 # spans are found in its own text: the canned queries and facets need the keys,
@@ -244,43 +242,6 @@ def test_canned_queries_left_out_until_their_columns_exist(tmp_path):
 
 
 # --- a real server -----------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(db_path: Path, port: int) -> subprocess.Popen:
-    """``saraban serve`` as its own process, waited for until it answers."""
-    env = {**os.environ, "PYTHAINLP_OFFLINE": "1"}
-    # the access log goes to a file: an unread pipe fills up and stalls the server
-    log = (db_path.parent / f"serve-{port}.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "saraban", "serve", "--db", str(db_path), "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
-    )
-    proc.log_path = Path(log.name)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"saraban serve exited: {proc.log_path.read_text(errors='replace')}")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2).read()
-            return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("saraban serve did not start in 60 s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
 
 @pytest.mark.slow
 def test_serving_while_ingest_writes_never_locks(tmp_path, samples):
