@@ -315,3 +315,12 @@ def search_pages(db: Database, query: str, limit: int = 20) -> list[dict[str, An
         "order by p.doc_id, p.number limit ?"
     )
     return [dict(r) for r in db.query(sql, [escape_fts_thai(query), limit])]
+
+
+def search_pages_like(db: Database, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Pages whose normalized text contains ``query``: a full scan, any length (the baseline of the index)."""
+    sql = (
+        f"select p.* from [{schema.PAGES}] p where p.text_norm like '%' || ? || '%' "
+        "order by p.doc_id, p.number limit ?"
+    )
+    return [dict(r) for r in db.query(sql, [query, limit])]
