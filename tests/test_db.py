@@ -310,3 +310,23 @@ def test_ingest_and_serve_have_help():
     for command in ("ingest", "serve"):
         result = CliRunner().invoke(cli, [command, "--help"])
         assert result.exit_code == 0 and "Example: saraban" in result.output
+
+
+def _extract_or_fail(text: str) -> list[ClockTime]:
+    """A clock extractor with a bug on one kind of input."""
+    if "ถังขยะเปียก" in text:
+        raise ValueError("cannot read a clock here")
+    return extract_clock_times(text)
+
+
+def test_an_extractor_crash_on_one_file_is_recorded_and_the_run_goes_on(tmp_path, samples, monkeypatch):
+    monkeypatch.setitem(EXTRACTORS, "clock", ExtractorSpec("clock", _extract_or_fail, "1"))
+    db_file = tmp_path / "s.db"
+    result = _ingest(*samples, "--db", db_file)
+    assert result.exit_code == 1
+    assert f"saraban: {samples[0]}: ValueError: cannot read a clock here" in result.output
+    db = open_store(db_file)
+    statuses = {r["doc_id"]: (r["status"], r["error_type"]) for r in db["documents"].rows}
+    assert statuses["report_q2"] == ("failed", "ValueError")
+    assert statuses["news_localization"] == ("ok", None)
+    assert db["pages"].count_where("doc_id = 'report_q2'") == 0
