@@ -183,7 +183,7 @@ def test_canned_projects_per_goal(get):
     assert status == 200, rows
     assert len(rows) == 17
     g11 = rows[10]
-    assert g11["goal"] == 11 and g11["documents"] >= 1 and g11["projects_on_same_pages"] >= 742
+    assert g11["goal"] == 11 and g11["documents"] >= 1 and g11["projects_stated"] >= 742
     assert "letter_spec" in g11["document_ids"]
 
 
@@ -308,3 +308,37 @@ def test_serving_while_ingest_writes_never_locks(tmp_path, samples):
     final = open_store(db_path)
     assert final["documents"].count == 5 + 40 + 20
     assert final["pages_fts"].count == final["pages"].count
+
+
+SLIDE = (
+    "- (1) เป้าหมายหลักที่ 2 (การขจัดความหิวโหย) จำนวน 106 โครงการ\n"
+    " - (2) เป้าหมายหลักที่ 8 (การพัฒนาเศรษฐกิจเติบโต) จำนวน 56 โครงการ\n"
+    "จำนวนโครงการที่นำเสนอ ทั้งสิ้น ๘๗๘ โครงการ"
+)
+
+
+def test_projects_per_goal_pairs_each_goal_with_the_count_stated_after_it(tmp_path):
+    """From the MOI slides: a goal named twice (number, then title) still counts its projects once."""
+    result = process_text(SLIDE, "slides_spec")
+    t = result.norm.text
+    result.fields = {
+        **{k: [] for k in result.fields},
+        "goals": [_at(_Goal, t, "เป้าหมายหลักที่ 2", goal=2), _at(_Goal, t, "การขจัดความหิวโหย", goal=2),
+                  _at(_Goal, t, "เป้าหมายหลักที่ 8", goal=8)],
+        "counts": [_at(_Count, t, "106 โครงการ", value=106, unit="โครงการ"),
+                   _at(_Count, t, "56 โครงการ", value=56, unit="โครงการ"),
+                   _at(_Count, t, "๘๗๘ โครงการ", value=878, unit="โครงการ")],
+    }
+    path = tmp_path / "slides.db"
+    db = open_store(path)
+    save_document(db, result)
+    db.close()
+    ds = make_datasette(path)
+
+    async def call():
+        return (await ds.client.get("/slides/projects_per_goal.json?_shape=array")).json()
+
+    rows = {r["goal"]: r for r in asyncio.run(call())}
+    assert (rows[2]["mentions"], rows[2]["projects_stated"]) == (2, 106)
+    assert rows[8]["projects_stated"] == 56
+    assert rows[1]["projects_stated"] is None and rows[1]["documents"] == 0
