@@ -13,8 +13,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from db import schema
-from db.store import already_seen, record_duplicate, record_failure, save_document
+from db.store import already_seen, document_for, record_duplicate, record_failure, save_document
 from ingest.triage import is_supported_name
 from saraban.errors import MissingFileError
 from saraban.pipeline import RunContext, process_file, sha256_file
@@ -54,9 +53,9 @@ def ingest_file(db: Database, path: Path, ctx: RunContext) -> Outcome:
         error = MissingFileError(path, f"cannot read: {err.strerror or err}")
         return Outcome(path, FAILED, record_failure(db, path, None, error), error)
     if already_seen(db, sha):
+        stored = document_for(db, sha)
         doc_id = record_duplicate(db, path, sha)
-        stored_path = db[schema.DOCUMENTS].get(doc_id)["path"] if doc_id else None
-        return Outcome(path, SEEN if stored_path == str(path) else DUPLICATE, doc_id)
+        return Outcome(path, SEEN if stored and stored["path"] == str(path) else DUPLICATE, doc_id)
     try:
         result = process_file(path, ctx)
         return Outcome(path, STORED, save_document(db, result))
