@@ -315,6 +315,15 @@ def save_reprocessed(db: Database, result: DocumentResult) -> None:
         )
 
 
+def search_pages_like(db: Database, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Pages whose normalized text contains ``query``: a full scan, any length (the baseline of the index)."""
+    sql = (
+        f"select p.* from [{schema.PAGES}] p where p.text_norm like '%' || ? || '%' "
+        "order by p.doc_id, p.number limit ?"
+    )
+    return [dict(r) for r in db.query(sql, [query, limit])]
+
+
 def search_pages(db: Database, query: str, limit: int = 20) -> list[dict[str, Any]]:
     """Pages matching a Thai query, as Datasette's search box finds them (db.thai_search)."""
     from db.thai_search import escape_fts_thai
@@ -327,10 +336,11 @@ def search_pages(db: Database, query: str, limit: int = 20) -> list[dict[str, An
     return [dict(r) for r in db.query(sql, [escape_fts_thai(query), limit])]
 
 
-def search_pages_like(db: Database, query: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Pages whose normalized text contains ``query``: a full scan, any length (the baseline of the index)."""
-    sql = (
-        f"select p.* from [{schema.PAGES}] p where p.text_norm like '%' || ? || '%' "
-        "order by p.doc_id, p.number limit ?"
-    )
-    return [dict(r) for r in db.query(sql, [query, limit])]
+def count_to_reprocess(db: Database, all: bool = False) -> int:  # noqa: A002
+    """How many documents ``documents_to_reprocess(db, all)`` will yield (a progress bar's total)."""
+    sql = f"select count(*) from [{schema.DOCUMENTS}] where status = ?"
+    params: list[Any] = [STATUS_OK]
+    if not all:
+        sql += " and (extractors_version is null or extractors_version != ?)"
+        params.append(extractors_version())
+    return db.execute(sql, params).fetchone()[0]
