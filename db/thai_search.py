@@ -40,20 +40,26 @@ def escape_fts_thai(query: str) -> str:
     '"ถังขยะ เปียก"'
     >>> escape_fts_thai("ก")
     'words : " ก "'
+    >>> escape_fts_thai("  ")
+    '""'
     """
+    query = query.replace("\x00", " ")  # SQLite reads a NUL as the end of the query string
     if query.count('"') % 2:
         query += '"'
     parts = [b for b in _SPLIT.split(query) if b and b != '""']
     out = []
     for part in parts:
-        term = part[1:-1] if part.startswith('"') and part.endswith('"') and len(part) >= 2 else part
+        term = part[1:-1] if len(part) >= 2 and part[0] == part[-1] == '"' else part
+        if not term.strip(' "'):
+            continue
+        quoted = term.replace('"', '""')  # FTS5 writes a quote inside a string as two
         if len(term) >= TRIGRAM:
-            out.append(f'"{term}"')
+            out.append(f'"{quoted}"')
         elif len(term) == TRIGRAM - 1:
-            out.append(f'{WORDS_COLUMN} : " {term}"')   # the start of a word
+            out.append(f'{WORDS_COLUMN} : " {quoted}"')   # the start of a word
         else:
-            out.append(f'{WORDS_COLUMN} : " {term} "')  # a one-character word
-    return " ".join(out)
+            out.append(f'{WORDS_COLUMN} : " {quoted} "')  # a one-character word
+    return " ".join(out) or '""'  # nothing to search for: an empty phrase, which matches no page
 
 
 @hookimpl(trylast=True)

@@ -331,3 +331,37 @@ def test_an_extractor_crash_on_one_file_is_recorded_and_the_run_goes_on(tmp_path
     assert statuses["report_q2"] == ("failed", "ValueError")
     assert statuses["news_localization"] == ("ok", None)
     assert db["pages"].count_where("doc_id = 'report_q2'") == 0
+
+
+# --- whatever is typed in the search box --------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TYPED = st.text(alphabet=st.sampled_from(list('"*():^-+. \'\\\t\nกง่บขยะab{}NEARORNOT\x00')), max_size=14) | st.text(max_size=8)
+
+
+@pytest.fixture(scope="module")
+def small_store():
+    db = open_store(":memory:")
+    save_document(db, process_text('ธนาคารขยะ ถังขยะเปียก งบประมาณ "ทดสอบ" a*b (x) NEAR y:z', "memo"))
+    return db
+
+
+@settings(max_examples=400, deadline=None)
+@given(query=_TYPED)
+def test_any_typed_query_is_valid_fts5(small_store, query):
+    """Quotes, stars, colons, NEAR, NULs: the search never fails with an FTS5 syntax error."""
+    for row in search_pages(small_store, query):
+        assert row["doc_id"] == "memo"
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    pytest.param('"ถังขยะ', True, id="unbalanced-quote"),
+    pytest.param('"ทดสอบ"', True, id="quotes-in-the-text"),
+    pytest.param("a*b", True, id="star-is-literal"),
+    pytest.param("NEAR", True, id="operator-word-is-literal"),
+    pytest.param("   ", False, id="only-spaces-finds-nothing"),
+])
+def test_search_operators_are_literal(small_store, query, found):
+    assert bool(search_pages(small_store, query)) is found
