@@ -32,8 +32,8 @@ SDG_GOALS = "sdg_goals"
 PAGES_FTS = "pages_fts"
 # Full-text search over pages: trigram substrings of the normalized text (Thai has no
 # spaces between words, and unicode61 splits Thai at every vowel and tone mark), plus
-# a column of PyThaiNLP words that searches shorter than three characters use.
-FTS_COLUMNS = ("text_norm", "words")
+# a column of PyThaiNLP syllables that searches shorter than three characters use.
+FTS_COLUMNS = ("text_norm", "syllables")
 FTS_TOKENIZER = "trigram"
 
 DOCUMENT_COLUMNS: dict[str, type] = {
@@ -62,7 +62,7 @@ PAGE_COLUMNS: dict[str, type] = {
     "confidence": float,
     "text": str,
     "text_norm": str,
-    "words": str,
+    "syllables": str,
 }
 
 COPY_COLUMNS: dict[str, type] = {"doc_id": str, "path": str, "seen_at": str}

@@ -109,7 +109,7 @@ COLUMNS: dict[str, str] = {
     "label": "เอกสารและหน้า / Document and page",
     "method": "อ่านด้วย text / text-layer / ocr / docx / pptx",
     "text_norm": "ข้อความที่ปรับแล้ว (ที่ตัวสกัดอ่าน) / Normalized text (what the extractors read)",
-    "words": "คำที่ตัดด้วย PyThaiNLP (สำหรับค้นคำสั้น) / PyThaiNLP words (for short searches)",
+    "syllables": "พยางค์ที่ตัดด้วย PyThaiNLP (สำหรับค้นคำสั้น เช่น งบ) / PyThaiNLP syllables (for short searches such as งบ)",
     "th_short": "ชื่อสั้น (ไทย) / Short title, Thai",
     "th_long": "ชื่อเต็ม (ไทย) / Full title, Thai",
     "en_short": "ชื่อสั้น (อังกฤษ) / Short title, English",

@@ -135,16 +135,17 @@ def page_id(doc_id: str, number: int) -> str:
     return f"{doc_id}:{number}"
 
 
-def _words(text: str) -> str:
-    """The page as PyThaiNLP words separated by spaces, padded with a space at both ends.
+def _syllables(text: str) -> str:
+    """The page as Thai syllables separated by spaces, padded with a space at both ends.
 
-    Searches shorter than three characters match here at a word's start
-    (``งบ`` finds ``งบประมาณ``): the trigram index cannot see them in the text.
+    Searches shorter than three characters match here at a syllable's start
+    (``งบ`` finds ``ปีงบประมาณ``, not ``ความสงบ``): the trigram index cannot see
+    them. PyThaiNLP's syllable dictionary (engine ``dict``) splits ปีงบประมาณ into
+    ปี งบ ประ มาณ, where its word segmenter keeps it whole.
     """
-    from pythainlp.tokenize import word_tokenize
+    from pythainlp.tokenize import subword_tokenize
 
-    words = [w for w in word_tokenize(text, engine="newmm", keep_whitespace=False) if w.strip()]
-    return " " + " ".join(words) + " "
+    return " " + " ".join(s for s in subword_tokenize(text, engine="dict") if s.strip()) + " "
 
 
 def _page_rows(doc_id: str, result: DocumentResult) -> list[dict[str, Any]]:
@@ -164,7 +165,7 @@ def _page_rows(doc_id: str, result: DocumentResult) -> list[dict[str, Any]]:
             "confidence": page.confidence,
             "text": page.text,
             "text_norm": text_norm,
-            "words": _words(text_norm),
+            "syllables": _syllables(text_norm),
         })
     return rows
 

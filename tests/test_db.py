@@ -15,6 +15,7 @@ from db.store import (
     save_document,
     save_reprocessed,
     search_pages,
+    search_pages_like,
 )
 from extractors.registry import EXTRACTORS, extractors_version
 from saraban.errors import EncodingError
@@ -365,3 +366,13 @@ def test_any_typed_query_is_valid_fts5(small_store, query):
 ])
 def test_search_operators_are_literal(small_store, query, found):
     assert bool(search_pages(small_store, query)) is found
+
+
+def test_short_terms_match_at_a_syllable_start():
+    """`งบ` (budget) is in ปีงบประมาณ; the letters ง บ inside ความสงบ (peace) are not it."""
+    db = open_store(":memory:")
+    save_document(db, process_text("ในปีงบประมาณ พ.ศ. ๒๕๖๖", "budget"))
+    save_document(db, process_text("รักษาความสงบเรียบร้อย", "peace"))
+    assert [r["doc_id"] for r in search_pages(db, "งบ")] == ["budget"]
+    assert [r["doc_id"] for r in search_pages_like(db, "งบ")] == ["budget", "peace"]
+    assert [r["doc_id"] for r in search_pages(db, "สงบ")] == ["peace"]  # three characters: the trigram index

@@ -133,7 +133,7 @@ def test_metadata_titles_in_thai_and_english(get):
     pytest.param("ธนาคารขยะ", {"report_q2"}, id="waste-bank-finds-the-quarterly-report"),
     pytest.param("ถังขยะเปียก", {"letter_phitsanulok", "meeting_senate", "report_q2"}, id="wet-waste-bin-three-docs"),
     pytest.param("งบ", {"meeting_senate", "news_localization", "report_q2", "slides_moi_sdg", "letter_spec"},
-                 id="two-chars-via-segmented-words"),
+                 id="two-chars-via-syllables"),
     pytest.param("การคลัง", set(), id="word-in-no-page"),
     pytest.param("ถังขยะเปียก ธนาคารขยะ", {"report_q2"}, id="two-words-both-required"),
 ])
