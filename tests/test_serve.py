@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 import os
 import subprocess
 import sys
@@ -167,6 +168,12 @@ def test_rows_link_to_document_and_page(get):
     assert row["page_id"] == {"value": "letter_spec:1", "label": "letter_spec หน้า 1"}
     assert row["doc_id"]["value"] == "letter_spec"
     assert row["year"] == 2022
+    # the link Datasette renders for the page cell opens that page's row
+    status, html = get("/saraban/dates?doc_id=letter_spec")
+    assert status == 200
+    href = re.search(r'<a href="(/saraban/pages/[^"]+)">letter_spec หน้า 1</a>', html).group(1)
+    status, page = get(href + ".json?_shape=array")
+    assert status == 200 and page[0]["doc_id"] == "letter_spec" and "เชียงราย" in page[0]["text"]
 
 
 def test_derived_facet_columns(get):
