@@ -376,3 +376,24 @@ def test_short_terms_match_at_a_syllable_start():
     assert [r["doc_id"] for r in search_pages(db, "งบ")] == ["budget"]
     assert [r["doc_id"] for r in search_pages_like(db, "งบ")] == ["budget", "peace"]
     assert [r["doc_id"] for r in search_pages(db, "สงบ")] == ["peace"]  # three characters: the trigram index
+
+
+def test_a_writer_waits_for_another_writers_lock(tmp_path):
+    """Two writers on one file: the second waits for the first's transaction, never 'database is locked'."""
+    import threading
+    import time
+
+    path = tmp_path / "s.db"
+    first = open_store(path)
+    second = open_store(path)
+    second.execute("select count(*) from documents").fetchall()  # a reader before it writes
+    first.conn.execute("BEGIN IMMEDIATE")
+    first["copies"].count  # noqa: B018 - hold the write lock...
+    release = threading.Timer(1.0, lambda: first.conn.execute("COMMIT"))
+    release.start()
+    t0 = time.monotonic()
+    save_document(second, process_text("ถังขยะเปียก", "memo"))  # ...while this one saves
+    waited = time.monotonic() - t0
+    release.join()
+    assert waited >= 0.5
+    assert first["documents"].count == 1
