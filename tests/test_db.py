@@ -397,3 +397,15 @@ def test_a_writer_waits_for_another_writers_lock(tmp_path):
     release.join()
     assert waited >= 0.5
     assert first["documents"].count == 1
+
+
+def test_search_column_computed_elsewhere_gives_the_same_rows(tmp_path, sample_results):
+    """saraban watch splits syllables in its workers (page_words) and hands them to the writer."""
+    from db.store import page_words
+
+    a, b = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
+    for result in sample_results:
+        save_document(a, result)
+        save_document(b, result, words=page_words(result))
+    assert _rows(a, "pages") == _rows(b, "pages")
+    assert {r["doc_id"] for r in search_pages(b, "งบ")} == {r["doc_id"] for r in search_pages(a, "งบ")}
