@@ -59,5 +59,59 @@ def extract(paths: tuple[Path, ...], as_json: bool, as_text: bool) -> None:
         sys.exit(1)
 
 
+DEFAULT_DB = Path("saraban.db")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True,
+              help="The SQLite file to store into (created if missing).")
+def ingest(paths: tuple[Path, ...], db_path: Path) -> None:
+    """Extract documents and store them in SQLite (a folder means every supported file in it).
+
+    The same bytes are never stored twice, so running it again adds nothing.
+    A file that cannot be read gets one line on stderr naming it and the
+    reason, is stored with status failed, and the others go on; the exit code
+    is 1 at the end if any failed.
+
+    Example: saraban ingest corpus/samples --db saraban.db
+    """
+    from db.load import FAILED, ingest_paths
+    from db.store import open_store
+
+    db = open_store(db_path)
+    tally: dict[str, int] = {}
+    for outcome in ingest_paths(db, paths):
+        tally[outcome.status] = tally.get(outcome.status, 0) + 1
+        if outcome.status == FAILED:
+            err = outcome.error
+            reason = str(err) if isinstance(err, SarabanError) else f"{outcome.path}: {type(err).__name__}: {err}"
+            click.echo(f"saraban: {reason}", err=True)
+    db.close()
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(tally.items())) or "no files"
+    click.echo(f"saraban: {db_path}: {summary}", err=True)
+    if tally.get(FAILED):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True,
+              help="The SQLite file to serve (created empty if missing).")
+@click.option("--port", type=int, default=8001, show_default=True, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on; 0.0.0.0 to serve other machines.")
+def serve(db_path: Path, port: int, host: str) -> None:
+    """Browse the database in Datasette 0.65 (read-only; ingest may keep writing).
+
+    Thai search on pages, facets, and canned queries (projects per SDG goal,
+    documents per province, references with their letter's date, target mentions).
+
+    Example: saraban serve --db saraban.db --port 8001
+    """
+    from db.site import serve as serve_site
+
+    serve_site(db_path, host=host, port=port)
+
+
 def main() -> None:
     cli()
