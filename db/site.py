@@ -135,28 +135,26 @@ FACETS = ("year", "agency_code", "unit", "goal", "target_goal", "valid", "name",
 def _canned_queries(have: dict[str, set[str]]) -> dict[str, dict[str, Any]]:
     """The queries researchers asked for, each kept only when its tables and columns exist."""
     queries: dict[str, tuple[dict[str, set[str]], dict[str, Any]]] = {
-        "projects_per_goal": ({"goals": {"goal", "start", "end", "page"},
-                               "counts": {"value", "unit", "start", "page"}}, {
+        "projects_per_goal": ({"goals": {"goal"}, "counts": {"value", "unit", "goal"}}, {
             "title": "โครงการตามเป้าหมาย SDG / Projects per SDG goal",
-            "description": "เอกสารและจำนวนครั้งที่กล่าวถึงแต่ละเป้าหมาย และจำนวนโครงการที่ระบุต่อจากเป้าหมายนั้น "
-                           "(เช่น เป้าหมายหลักที่ 2 ... จำนวน 106 โครงการ) / Documents and mentions per goal, and the "
-                           "project counts stated right after a goal mention (within 80 characters, before the next goal).",
+            "description": "จำนวนโครงการที่เอกสารรายงานต่อเป้าหมาย (เช่น เป้าหมายหลักที่ 2 ... จำนวน 106 โครงการ) "
+                           "และเอกสารที่กล่าวถึงเป้าหมายนั้น / Project counts the documents report per goal "
+                           "(the counts extractor ties a count of โครงการ to its goal), and the documents naming it.",
             "sql": (
                 "with stated as (\n"
-                "  select g.goal, g.doc_id,\n"
-                "    (select c.value from counts c\n"
-                "      where c.doc_id = g.doc_id and c.page = g.page and c.unit = 'โครงการ'\n"
-                "        and c.start >= g.[end] and c.start - g.[end] <= 80\n"
-                "        and not exists (select 1 from goals g2 where g2.doc_id = g.doc_id and g2.page = g.page\n"
-                "                        and g2.start >= g.[end] and g2.start < c.start)\n"
-                "      order by c.start limit 1) as projects\n"
-                "  from goals g\n"
+                "  select goal, doc_id, sum(value) as projects from counts\n"
+                "  where goal is not null and unit = 'โครงการ' group by goal, doc_id\n"
+                "), named as (\n"
+                "  select goal, count(distinct doc_id) as documents, count(*) as mentions,\n"
+                "    group_concat(distinct doc_id) as document_ids from goals group by goal\n"
                 ")\n"
                 "select sg.goal, sg.th_short, sg.en_short,\n"
-                "  count(distinct s.doc_id) as documents, count(s.doc_id) as mentions,\n"
-                "  sum(s.projects) as projects_stated, group_concat(distinct s.doc_id) as document_ids\n"
-                "from sdg_goals sg left join stated s on s.goal = sg.goal\n"
-                "group by sg.goal order by sg.goal"
+                "  (select sum(s.projects) from stated s where s.goal = sg.goal) as projects_stated,\n"
+                "  (select group_concat(s.doc_id || ': ' || s.projects, '; ') from stated s where s.goal = sg.goal)\n"
+                "    as projects_by_document,\n"
+                "  coalesce(n.documents, 0) as documents, coalesce(n.mentions, 0) as mentions, n.document_ids\n"
+                "from sdg_goals sg left join named n on n.goal = sg.goal\n"
+                "order by sg.goal"
             ),
         }),
         "documents_per_province": ({"provinces": {"name", "name_en"}}, {
