@@ -28,7 +28,8 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per document (JSON Lines). The default.")
 @click.option("--text", "as_text", is_flag=True, help="The normalized text instead: pages split by a form feed, documents by '==> NAME <=='.")
-def extract(paths: tuple[Path, ...], as_json: bool, as_text: bool) -> None:
+@click.option("--summary", "as_summary", is_flag=True, help="A short readable account per document instead: each field, how many, the first few.")
+def extract(paths: tuple[Path, ...], as_json: bool, as_text: bool, as_summary: bool) -> None:
     """Read documents and print what they say (nothing is stored).
 
     A file that cannot be read gets one line on stderr naming it and the
@@ -38,8 +39,8 @@ def extract(paths: tuple[Path, ...], as_json: bool, as_text: bool) -> None:
     """
     from saraban.pipeline import RunContext, process_file
 
-    if as_json and as_text:
-        raise click.UsageError("choose one of --json and --text")
+    if as_json + as_text + as_summary > 1:
+        raise click.UsageError("choose one of --json, --text and --summary")
     ctx = RunContext()
     failed = 0
     out = sys.stdout
@@ -52,6 +53,10 @@ def extract(paths: tuple[Path, ...], as_json: bool, as_text: bool) -> None:
             continue
         if as_text:
             out.write(f"==> {result.doc_id} <==\n{result.norm.text}\n")
+        elif as_summary:
+            from saraban.report import summarize
+
+            out.write(summarize(result) + "\n\n")
         else:
             out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
         out.flush()
