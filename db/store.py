@@ -92,6 +92,16 @@ def already_seen(db: Database, sha256: str) -> bool:
     return bool(rows)
 
 
+def document_for(db: Database, sha256: str) -> dict[str, Any] | None:
+    """The stored ``documents`` row for these bytes (processed or failed), or None.
+
+    ``saraban watch`` reads ``path`` and ``status`` to finish, after a crash,
+    a move that the database already recorded.
+    """
+    rows = list(db.query(f"select * from [{schema.DOCUMENTS}] where sha256 = ? limit 1", [sha256]))
+    return rows[0] if rows else None
+
+
 def _doc_id_for(db: Database, wanted: str, sha256: str | None, path: str) -> str:
     """The stored id: the row these bytes already have, else the file's stem, made unique.
 
