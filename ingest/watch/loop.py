@@ -125,18 +125,25 @@ class Tally:
 
 # --- in the extraction processes -------------------------------------------------
 
-def _init_worker() -> None:
-    """Warm the pipeline (dictionaries, patterns) and exit if the watcher is gone.
+def _init_worker(watcher_pid: int) -> None:
+    """Warm the pipeline (dictionaries, patterns) and exit when the watcher is gone.
 
-    A worker outlives a ``kill -9`` of the watcher; its parent (the forkserver)
-    then exits, and the worker notices its parent changed.
+    After a ``kill -9`` of the watcher nothing tells its extraction processes
+    (their parent is the forkserver, which itself waits for them), so each
+    checks that the watcher is still alive and not a zombie.
     """
-    parent = os.getppid()
+    import psutil
+
+    watcher = psutil.Process(watcher_pid)
 
     def exit_when_orphaned() -> None:
-        while os.getppid() == parent:
+        while True:
+            try:
+                if watcher.status() == psutil.STATUS_ZOMBIE or not watcher.is_running():
+                    os._exit(1)
+            except psutil.Error:
+                os._exit(1)
             time.sleep(0.5)
-        os._exit(1)
 
     threading.Thread(target=exit_when_orphaned, daemon=True, name="saraban-orphan-watch").start()
     from saraban.pipeline import process_text
@@ -369,7 +376,8 @@ class Watcher:
         mp = multiprocessing.get_context(method)
         if method == "forkserver":
             mp.set_forkserver_preload(["saraban.pipeline", "ingest.watch.loop"])
-        pool = ProcessPoolExecutor(max_workers=self.settings.jobs, mp_context=mp, initializer=_init_worker)
+        pool = ProcessPoolExecutor(max_workers=self.settings.jobs, mp_context=mp, initializer=_init_worker,
+                                   initargs=(os.getpid(),))
         for f in [pool.submit(_ready) for _ in range(self.settings.jobs)]:
             f.result()  # start and warm every worker before the first file waits on one
         self._pool_generation += 1
