@@ -504,3 +504,25 @@ def test_poll_mode_picks_up_files_without_events(tmp_path, samples):
     assert proc.returncode == 0
     log = err.decode()
     assert "polling" in log and f"stored    sub/{samples[3].name}" in log
+
+
+def test_a_crash_between_link_and_unlink_is_finished_on_restart(tmp_path, samples):
+    """move_file links the file into processed/ and then unlinks it from the inbox; killed in between."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    memo = inbox / "memo.txt"
+    memo.write_bytes(samples[4].read_bytes())
+    folders = Folders.beside(inbox)
+    db = open_store(tmp_path / "s.db")
+    result = process_file(memo)
+    planned = plan_destination(folders.processed, Path("memo.txt"))
+    result.path = planned
+    save_document(db, result)
+    planned.parent.mkdir(parents=True)
+    os.link(memo, planned)  # ...killed before the unlink
+
+    folders, tally = _run_once(inbox, tmp_path / "s.db")
+    assert tally[RESUMED] == 1 and tally[DUPLICATE] == 0
+    assert not memo.exists() and planned.read_bytes() == samples[4].read_bytes()
+    assert [p.name for p in folders.processed.rglob("*") if p.is_file()] == ["memo.txt"]
+    assert db["documents"].count == 1 and db["copies"].count == 0

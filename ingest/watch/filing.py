@@ -109,15 +109,33 @@ def write_note(dest: Path, text: str) -> Path:
     return note
 
 
+# Errors from os.link on disks or shares that have no hard links.
+_NO_LINKS = {errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS, errno.EACCES}
+
+
 def move_file(src: Path, dest: Path) -> Path:
     """Move ``src`` to ``dest``, which must not exist; return ``dest``.
 
-    A rename on the same disk is atomic: after a crash the file is in one place
-    or the other. Across disks (the inbox on a share, ``processed/`` local)
-    the bytes are copied to a hidden temporary name, synced, renamed into
-    place, and only then is the original removed.
+    A hard link then an unlink, not a rename: the link fails if ``dest``
+    exists (never overwrite, even against another program), and a rename out
+    of the inbox makes watchdog hold back every later inotify event for half a
+    second, waiting for the other half of the move, which delays the next
+    file. A crash between the two leaves one file under two names;
+    :func:`find_linked` finds it on restart. Where the disk has no hard links
+    it renames; across disks the bytes are copied to a hidden name, synced,
+    renamed into place, and only then is the original removed.
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dest, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError as err:
+        if err.errno not in _NO_LINKS:
+            raise
+    else:
+        os.unlink(src)
+        return dest
     if os.path.lexists(dest):
         raise FileExistsError(errno.EEXIST, "destination exists", str(dest))
     try:
@@ -135,3 +153,26 @@ def move_file(src: Path, dest: Path) -> Path:
     os.rename(tmp, dest)
     os.unlink(src)
     return dest
+
+
+def find_linked(src: Path, roots: tuple[Path, ...], rel: Path, *, day: str | None = None) -> Path | None:
+    """The name ``move_file`` gave ``src`` under one of ``roots`` before a crash kept it from unlinking.
+
+    Only a file with more than one link is looked for, among the names
+    ``plan_destination`` could have given it that day.
+    """
+    try:
+        if os.lstat(src).st_nlink < 2:
+            return None
+    except OSError:
+        return None
+    for root in roots:
+        folder = root / (day or today()) / rel.parent
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if is_planned_for(entry, root, rel) and os.path.samefile(entry, src):
+                return entry
+    return None

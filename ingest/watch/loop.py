@@ -41,7 +41,7 @@ from typing import Any
 from db.store import (
     STATUS_OK, already_seen, document_for, open_store, record_duplicate, record_failure, save_document,
 )
-from ingest.watch.filing import Folders, is_planned_for, move_file, note_path, plan_destination, write_note
+from ingest.watch.filing import Folders, find_linked, is_planned_for, move_file, note_path, plan_destination, write_note
 from ingest.watch.filter import is_ignored_dir_name, is_safe_file, is_wanted_name, is_wanted_path, relative_to_inbox
 from ingest.watch.tracker import DEFAULT_SETTLE_S, Signature, StabilityTracker
 from saraban.pipeline import DocumentResult, RunContext, process_file, sha256_file
@@ -248,6 +248,7 @@ class Watcher:
         finally:
             if observer is not None:
                 observer.stop()
+                observer.join(timeout=5)
             self._hasher.shutdown(wait=False, cancel_futures=True)
             self._shutdown_pool(self._pool)
             self._db.close()
@@ -342,12 +343,17 @@ class Watcher:
         self._precheck(job)
 
     def _precheck(self, job: _Job) -> None:
-        """Pre-checks in order: same file still? another copy in flight? bytes stored? left-over move?"""
+        """Pre-checks in order: same file still? another copy in flight? half-moved? bytes stored?"""
         if Signature.of(job.path) != job.sig:
             self._retrack(job)
             return
         if job.sha in self._sha_active:
             self._sha_waiting.setdefault(job.sha, []).append(job)
+            return
+        linked = find_linked(job.path, self.folders.outputs, job.rel)
+        if linked is not None:  # a crash came between the two halves of a move
+            os.unlink(job.path)
+            self._done(job, RESUMED, linked)
             return
         row = document_for(self._db, job.sha)
         if row is not None and row["status"] == STATUS_OK:
@@ -480,7 +486,7 @@ class Watcher:
         seconds = time.monotonic() - job.settled_at
         parts = [f"{outcome:<9}", str(job.rel), f"{seconds:.2f} s"]
         if extract_s is not None:
-            parts.append(f"(extract {extract_s:.2f} s)")
+            parts.append(f"(extract {extract_s:.3f} s)")
         if pages is not None:
             parts.append(f"{pages} page{'' if pages == 1 else 's'}, {mentions} mention{'' if mentions == 1 else 's'}")
         parts.append(f"-> {_short(dest, self.folders)}")
