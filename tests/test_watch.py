@@ -526,3 +526,40 @@ def test_a_crash_between_link_and_unlink_is_finished_on_restart(tmp_path, sample
     assert not memo.exists() and planned.read_bytes() == samples[4].read_bytes()
     assert [p.name for p in folders.processed.rglob("*") if p.is_file()] == ["memo.txt"]
     assert db["documents"].count == 1 and db["copies"].count == 0
+
+
+def test_words_computed_beforehand_store_the_same_rows(tmp_path, samples):
+    """The watcher tokenizes in its workers and hands the words to save_document."""
+    from db.store import page_words
+
+    result = process_file(next(s for s in samples if s.name == "report_q2.txt"))
+    a, b = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
+    save_document(a, result)
+    save_document(b, result, words=page_words(result))
+    rows_a = [dict(r) for r in a["pages"].rows]
+    assert rows_a == [dict(r) for r in b["pages"].rows] and " ธนาคาร ขยะ " in rows_a[0]["words"]
+
+
+@pytest.mark.slow
+def test_a_big_document_does_not_hold_up_the_memos_behind_it(tmp_path, samples, caplog):
+    """Two extraction processes: while one reads a long report, the memos go through the other."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    report = next(s for s in samples if s.name == "report_q2.txt").read_text(encoding="utf-8")
+    (inbox / "big_report.txt").write_text(report * 30, encoding="utf-8")  # ~0.7 MB: seconds of work
+    watcher = Watcher(tmp_path / "s.db", Folders.beside(inbox), WatchSettings(settle=0.3, jobs=2, rescan=5))
+    caplog.set_level("INFO", logger="saraban.watch")
+    thread = threading.Thread(target=watcher.run)
+    thread.start()
+    try:
+        _wait_for(lambda: "watching" in caplog.text, 60, "the watcher to start")
+        time.sleep(0.8)  # the report has settled and is being read
+        for i, s in enumerate(samples):
+            if s.name != "report_q2.txt":
+                (inbox / f"memo_{i}.txt").write_bytes(s.read_bytes())
+        _wait_for(lambda: not (inbox / "big_report.txt").exists(), 120, "the report to be filed")
+    finally:
+        watcher.stop()
+        thread.join(timeout=30)
+    stored = [r.getMessage().split()[1] for r in caplog.records if r.getMessage().startswith("stored")]
+    assert stored[-1] == "big_report.txt" and len(stored) == len(samples), stored

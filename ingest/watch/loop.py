@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from db.store import (
-    STATUS_OK, already_seen, document_for, open_store, record_duplicate, record_failure, save_document,
+    STATUS_OK, already_seen, document_for, open_store, page_words, record_duplicate, record_failure, save_document,
 )
 from ingest.watch.filing import Folders, find_linked, is_planned_for, move_file, note_path, plan_destination, write_note
 from ingest.watch.filter import is_ignored_dir_name, is_safe_file, is_wanted_name, is_wanted_path, relative_to_inbox
@@ -87,7 +87,8 @@ class _Extracted:
     error_type: str | None
     error: str | None
     changed: bool
-    seconds: float
+    seconds: float                   # process_file alone
+    words: list[str] | None = None   # db.store.page_words, computed here so the writer need not
 
 
 class WorkerError(Exception):
@@ -165,8 +166,13 @@ def _extract(path: Path, sig: Signature, ctx: RunContext) -> _Extracted:
     except Exception as err:  # the edge: anything one file raises is that file's failure
         changed = Signature.of(path) != sig
         return _Extracted(None, type(err).__name__, str(err), changed, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    try:
+        words = page_words(result)
+    except Exception:  # the writer tokenizes again, and reports what is wrong there
+        words = None
     changed = Signature.of(path) != sig
-    return _Extracted(result, None, None, changed, time.perf_counter() - started)
+    return _Extracted(result, None, None, changed, seconds, words)
 
 
 def _hash(path: Path, sig: Signature) -> str | None:
@@ -458,7 +464,7 @@ class Watcher:
         dest = plan_destination(self.folders.processed, job.rel)
         result.path = dest  # the database says where the file lives from now on
         try:
-            doc_id = save_document(self._db, result)
+            doc_id = save_document(self._db, result, words=out.words)
         except sqlite3.OperationalError:
             raise  # locked, disk full: not this file's fault; it stays and is retried
         except Exception as err:  # content the store cannot take is this file's failure
