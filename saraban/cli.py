@@ -149,16 +149,24 @@ def watch(inbox: Path, db_path: Path, settle: float, poll: bool, poll_interval: 
     import logging
     import signal
 
-    from ingest.watch import Folders, Watcher, WatchSettings
+    from ingest.watch import Folders, Watcher, WatcherBusyError, WatchSettings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     folders = Folders.beside(inbox, processed=processed, failed=failed, duplicates=duplicates)
     settings = WatchSettings(settle=settle, poll=poll, poll_interval=poll_interval, rescan=rescan,
                              jobs=jobs, once=once)
     watcher = Watcher(db_path, folders, settings)
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: watcher.stop())
-    tally = watcher.run()
+    previous = {sig: signal.signal(sig, lambda *_: watcher.stop()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        tally = watcher.run()
+    except WatcherBusyError as err:
+        if once:  # cron started us while the last run is still busy: that run will do it
+            click.echo(f"saraban: {err}", err=True)
+            return
+        raise click.ClickException(str(err)) from err
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     click.echo(f"saraban: {inbox}: {tally}", err=True)
     if once and tally["failed"]:
         sys.exit(1)

@@ -546,7 +546,7 @@ def test_a_big_document_does_not_hold_up_the_memos_behind_it(tmp_path, samples, 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     report = next(s for s in samples if s.name == "report_q2.txt").read_text(encoding="utf-8")
-    (inbox / "big_report.txt").write_text(report * 30, encoding="utf-8")  # ~0.7 MB: seconds of work
+    (inbox / "big_report.txt").write_text(report * 50, encoding="utf-8")  # ~1.2 MB: seconds of work
     watcher = Watcher(tmp_path / "s.db", Folders.beside(inbox), WatchSettings(settle=0.3, jobs=2, rescan=5))
     caplog.set_level("INFO", logger="saraban.watch")
     thread = threading.Thread(target=watcher.run)
@@ -562,4 +562,47 @@ def test_a_big_document_does_not_hold_up_the_memos_behind_it(tmp_path, samples, 
         watcher.stop()
         thread.join(timeout=30)
     stored = [r.getMessage().split()[1] for r in caplog.records if r.getMessage().startswith("stored")]
-    assert stored[-1] == "big_report.txt" and len(stored) == len(samples), stored
+    assert stored[-1] == "big_report.txt" and len(stored) == len(samples), caplog.text
+
+
+def test_one_watcher_per_inbox(tmp_path):
+    from ingest.watch import WatcherBusyError
+    from ingest.watch.loop import _inbox_lock
+
+    folders = Folders.beside(tmp_path / "inbox")
+    folders.inbox.mkdir()
+    with _inbox_lock(folders):
+        with pytest.raises(WatcherBusyError, match="another saraban watch is running"):
+            Watcher(tmp_path / "s.db", folders, WatchSettings(once=True, jobs=1)).run()
+    with _inbox_lock(folders):  # released when the first one ends
+        pass
+
+
+def test_output_folders_inside_the_inbox_are_not_read_again(tmp_path, samples):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "memo.txt").write_bytes(samples[1].read_bytes())
+    (inbox / "broken.txt").write_bytes(b"\x00" * 10)
+    folders = Folders.beside(inbox, processed=inbox / "done", failed=inbox / "failed", duplicates=inbox / "dups")
+    for _ in range(2):
+        tally = Watcher(tmp_path / "s.db", folders, WatchSettings(settle=0.1, once=True, jobs=1)).run()
+    assert tally.counts == {}  # the second run found nothing new
+    assert (inbox / "done" / today() / "memo.txt").exists()
+    assert (inbox / "failed" / today() / "broken.txt").exists()
+    assert open_store(tmp_path / "s.db")["documents"].count == 2
+
+
+def test_once_exits_with_1_when_a_file_failed(tmp_path, samples):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "memo.txt").write_bytes(samples[0].read_bytes())
+    (inbox / "empty.txt").write_bytes(b"")
+    done = subprocess.run(
+        [sys.executable, "-m", "saraban", "watch", str(inbox), "--db", str(tmp_path / "s.db"), "--once",
+         "--settle", "0.1", "--jobs", "1"],
+        capture_output=True, text=True, cwd=REPO, env=dict(os.environ, PYTHAINLP_OFFLINE="1"), timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert re.search(r"stored +memo\.txt .* 1 page, 0 mentions -> processed/", done.stderr)
+    assert re.search(r"failed +empty\.txt .*empty file", done.stderr)
+    assert done.stderr.rstrip().endswith("1 failed, 1 stored")

@@ -9,6 +9,6 @@
 from __future__ import annotations
 
 from ingest.watch.filing import Folders
-from ingest.watch.loop import DUPLICATE, FAILED, RESUMED, STORED, Tally, Watcher, WatchSettings
+from ingest.watch.loop import DUPLICATE, FAILED, RESUMED, STORED, Tally, Watcher, WatcherBusyError, WatchSettings
 
-__all__ = ["DUPLICATE", "FAILED", "RESUMED", "STORED", "Folders", "Tally", "WatchSettings", "Watcher"]
+__all__ = ["DUPLICATE", "FAILED", "RESUMED", "STORED", "Folders", "Tally", "WatchSettings", "Watcher", "WatcherBusyError"]

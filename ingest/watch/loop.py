@@ -127,7 +127,7 @@ class Tally:
 # --- in the extraction processes -------------------------------------------------
 
 def _init_worker(watcher_pid: int) -> None:
-    """Warm the pipeline (dictionaries, patterns) and exit when the watcher is gone.
+    """Warm the pipeline and the word splitter (a second to load), and exit when the watcher is gone.
 
     After a ``kill -9`` of the watcher nothing tells its extraction processes
     (their parent is the forkserver, which itself waits for them), so each
@@ -149,7 +149,7 @@ def _init_worker(watcher_pid: int) -> None:
     threading.Thread(target=exit_when_orphaned, daemon=True, name="saraban-orphan-watch").start()
     from saraban.pipeline import process_text
 
-    process_text("ที่ พล ๐๐๑๗.๓/๖๕๖๕ ลงวันที่ ๒๒ ธันวาคม ๒๕๖๕ จังหวัดพิษณุโลก")
+    page_words(process_text("ที่ พล ๐๐๑๗.๓/๖๕๖๕ ลงวันที่ ๒๒ ธันวาคม ๒๕๖๕ จังหวัดพิษณุโลก"))  # loads the dictionary
 
 
 def _ready() -> int:
@@ -214,10 +214,17 @@ class Watcher:
         self._queue.put(("stop",))
 
     def run(self) -> Tally:
-        """Watch until stopped (or, with ``once``, until the inbox's files are filed)."""
-        s = self.settings
+        """Watch until stopped (or, with ``once``, until the inbox's files are filed).
+
+        Raises WatcherBusyError if another watcher has the inbox.
+        """
         for folder in (self.folders.inbox, *self.folders.outputs):
             folder.mkdir(parents=True, exist_ok=True)
+        with _inbox_lock(self.folders):
+            return self._run()
+
+    def _run(self) -> Tally:
+        s = self.settings
         self._db = open_store(self.db_path)
         self._warm_writer()
         self._hasher = ThreadPoolExecutor(max_workers=2, thread_name_prefix="saraban-hash")
@@ -362,6 +369,10 @@ class Watcher:
             self._done(job, RESUMED, linked)
             return
         row = document_for(self._db, job.sha)
+        if row is not None and _same_file(Path(row["path"]), job.path):  # linked there before a crash
+            os.unlink(job.path)
+            self._done(job, RESUMED, Path(row["path"]), doc_id=row["doc_id"])
+            return
         if row is not None and row["status"] == STATUS_OK:
             stored = Path(row["path"])
             if is_planned_for(stored, self.folders.processed, job.rel) and not os.path.lexists(stored):
@@ -532,6 +543,36 @@ class Watcher:
         scratch = open_store(":memory:")
         save_document(scratch, process_text("ที่ พล ๐๐๑๗.๓/๖๕๖๕ ลงวันที่ ๒๒ ธันวาคม ๒๕๖๕", "warm"))
         scratch.close()
+
+
+class WatcherBusyError(Exception):
+    """Another ``saraban watch`` holds this inbox (a cron ``--once`` still running, a second daemon)."""
+
+
+@contextlib.contextmanager
+def _inbox_lock(folders: Folders) -> Any:
+    """One watcher per inbox: an exclusive lock on a file beside it, released when the process dies."""
+    import fcntl
+
+    lock_path = folders.inbox.parent / f".{folders.inbox.name}.saraban-watch.lock"
+    with open(lock_path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise WatcherBusyError(f"{folders.inbox}: another saraban watch is running (lock {lock_path})") from err
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        yield
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """True when two names are links to one file (a move cut short between link and unlink)."""
+    try:
+        return os.lstat(b).st_nlink > 1 and os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _short(dest: Path, folders: Folders) -> str:
