@@ -606,3 +606,29 @@ def test_once_exits_with_1_when_a_file_failed(tmp_path, samples):
     assert re.search(r"stored +memo\.txt .* 1 page, 0 mentions -> processed/", done.stderr)
     assert re.search(r"failed +empty\.txt .*empty file", done.stderr)
     assert done.stderr.rstrip().endswith("1 failed, 1 stored")
+
+
+@pytest.mark.slow
+def test_a_folder_moved_into_the_inbox_is_found_by_events_alone(tmp_path, samples):
+    """No rescan comes (--rescan 600): file events alone must lead to the files of a dragged-in folder."""
+    inbox, outside = tmp_path / "inbox", tmp_path / "desk" / "กองคลัง"
+    inbox.mkdir()
+    (outside / "2567").mkdir(parents=True)
+    for s in samples[:3]:
+        (outside / "2567" / s.name).write_bytes(s.read_bytes())
+    log = tmp_path / "watch.log"
+    env = dict(os.environ, PYTHAINLP_OFFLINE="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "saraban", "watch", str(inbox), "--db", str(tmp_path / "s.db"), "--settle", "0.3",
+         "--rescan", "600", "--jobs", "1"],
+        stdout=subprocess.DEVNULL, stderr=log.open("wb"), env=env, cwd=REPO, start_new_session=True,
+    )
+    try:
+        _wait_for(lambda: "(events," in log.read_text(encoding="utf-8"), 60, "the watcher to start")
+        time.sleep(0.5)  # past its first scan
+        os.rename(outside, inbox / "กองคลัง")
+        day = tmp_path / "processed" / today() / "กองคลัง" / "2567"
+        _wait_for(lambda: all((day / s.name).exists() for s in samples[:3]), 30, "the moved-in files to be filed")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)

@@ -256,7 +256,8 @@ class Watcher:
                     self._scan(self.folders.inbox)
                     next_scan = time.monotonic() + interval
                 for path, sig in self._tracker.pop_stable():
-                    self._start(path, sig)
+                    with _left_for_next_scan(path):
+                        self._start(path, sig)
                 self._dispatch()
         finally:
             if observer is not None:
@@ -277,10 +278,12 @@ class Watcher:
 
         class Handler(FileSystemEventHandler):
             def on_any_event(self, event: Any) -> None:
-                if event.event_type in ("deleted", "opened", "closed_no_write"):
-                    return
-                where = getattr(event, "dest_path", "") or event.src_path
-                q.put(("scan" if event.is_directory else "path", Path(os.fsdecode(where))))
+                where = Path(os.fsdecode(getattr(event, "dest_path", "") or event.src_path))
+                if not event.is_directory:
+                    if event.event_type in ("created", "modified", "moved", "closed"):
+                        q.put(("path", where))
+                elif event.event_type in ("created", "moved"):  # a folder dragged in: its files too
+                    q.put(("scan", where))
 
         observer = Observer()
         try:
@@ -335,7 +338,8 @@ class Watcher:
                     self._extracted(job, fut)
             except Exception:  # never stop for one file: log it, leave it, retry at the next scan
                 log.exception("%s: left in the inbox, retried at the next scan", job.rel)
-                self._finish(job)
+                with _left_for_next_scan(job.path):
+                    self._finish(job)
 
     # settled -> hashed -> pre-checked ------------------------------------------------
     def _start(self, path: Path, sig: Signature) -> None:
@@ -428,11 +432,16 @@ class Watcher:
                 continue
             generation = self._pool_generation
             try:
-                fut = self._pool.submit(_extract, job.path, job.sig, self.ctx)
-            except BrokenProcessPool:
-                self._replace_pool(generation)
-                fut = self._pool.submit(_extract, job.path, job.sig, self.ctx)
-                generation = self._pool_generation
+                try:
+                    fut = self._pool.submit(_extract, job.path, job.sig, self.ctx)
+                except BrokenProcessPool:
+                    self._replace_pool(generation)
+                    fut = self._pool.submit(_extract, job.path, job.sig, self.ctx)
+                    generation = self._pool_generation
+            except Exception:
+                log.exception("%s: left in the inbox, retried at the next scan", job.rel)
+                self._finish(job)
+                continue
             self._extracting.add(job)
             fut.add_done_callback(lambda f, j=job, g=generation: self._queue.put(("extracted", j, (f, g))))
 
@@ -543,6 +552,15 @@ class Watcher:
         scratch = open_store(":memory:")
         save_document(scratch, process_text("ที่ พล ๐๐๑๗.๓/๖๕๖๕ ลงวันที่ ๒๒ ธันวาคม ๒๕๖๕", "warm"))
         scratch.close()
+
+
+@contextlib.contextmanager
+def _left_for_next_scan(path: Path) -> Any:
+    """Log what one file's handling raised and go on: the file stays, the next scan retries it."""
+    try:
+        yield
+    except Exception:
+        log.exception("%s: left in the inbox, retried at the next scan", path)
 
 
 class WatcherBusyError(Exception):
