@@ -632,3 +632,29 @@ def test_a_folder_moved_into_the_inbox_is_found_by_events_alone(tmp_path, sample
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=20)
+
+
+def _dies_on_bomb(text: str) -> list:
+    """An extractor that kills its process, as a crash in a PDF library or the OOM killer would."""
+    if "ระเบิดเวลา" in text:
+        os._exit(3)
+    return []
+
+
+def test_a_file_that_kills_its_worker_is_failed_and_the_rest_go_on(tmp_path, samples):
+    from extractors.registry import EXTRACTORS, ExtractorSpec
+    from saraban.pipeline import RunContext
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "bomb.txt").write_text("บันทึกข้อความ ระเบิดเวลา", encoding="utf-8")
+    for s in samples[:2]:
+        (inbox / s.name).write_bytes(s.read_bytes())
+    ctx = RunContext(extractors={**EXTRACTORS, "bomb": ExtractorSpec("bomb", _dies_on_bomb, "1")})
+    folders = Folders.beside(inbox)
+    tally = Watcher(tmp_path / "s.db", folders, WatchSettings(settle=0.1, once=True, jobs=1), ctx=ctx).run()
+    assert (tally[STORED], tally[FAILED]) == (2, 1)
+    failed = folders.failed / today() / "bomb.txt"
+    assert "WorkerCrashedError" in note_path(failed).read_text(encoding="utf-8")
+    db = open_store(tmp_path / "s.db")
+    assert document_for(db, hashlib.sha256(failed.read_bytes()).hexdigest())["error_type"] == "WorkerCrashedError"
