@@ -15,6 +15,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from db.store import already_seen, document_for, open_store, record_failure, save_document
 from ingest.text import decode_thai_bytes
@@ -658,3 +660,22 @@ def test_a_file_that_kills_its_worker_is_failed_and_the_rest_go_on(tmp_path, sam
     assert "WorkerCrashedError" in note_path(failed).read_text(encoding="utf-8")
     db = open_store(tmp_path / "s.db")
     assert document_for(db, hashlib.sha256(failed.read_bytes()).hexdigest())["error_type"] == "WorkerCrashedError"
+
+
+_name_part = st.text(alphabet=st.sampled_from("กขคงหนังสือ๑๒3 ab-_.()[]+"), min_size=1, max_size=12)
+
+
+@given(stem=_name_part.filter(lambda s: s.strip(".") == s and s.strip() == s),
+       suffix=st.sampled_from([".pdf", ".txt", ".docx", ""]), taken=st.integers(0, 3))
+@settings(max_examples=60, deadline=None)
+def test_a_planned_name_is_free_and_recognised_as_planned(tmp_path_factory, stem, suffix, taken):
+    root = tmp_path_factory.mktemp("out")
+    rel = Path("กองคลัง") / f"{stem}{suffix}"
+    for _ in range(taken):
+        dest = plan_destination(root, rel, day="2026-11-23")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(b"x")
+    dest = plan_destination(root, rel, day="2026-11-23")
+    assert not dest.exists()
+    assert is_planned_for(dest, root, rel)
+    assert not is_planned_for(dest, root, Path("กองช่าง") / rel.name)
