@@ -124,8 +124,8 @@ def serve(db_path: Path, port: int, host: str) -> None:
               help="Seconds between scans with --poll.")
 @click.option("--rescan", type=click.FloatRange(min=1), default=60.0, show_default=True,
               help="Seconds between safety-net scans when OS events are used.")
-@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
-              help="Files extracted at once (one process each).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Files extracted at once, one process each (default: one per core).")
 @click.option("--once", is_flag=True, help="File what is in INBOX now, then exit (for cron).")
 @click.option("--processed", type=click.Path(file_okay=False, path_type=Path),
               help="Where stored files go (default: processed/ beside INBOX).")
@@ -134,7 +134,7 @@ def serve(db_path: Path, port: int, host: str) -> None:
 @click.option("--duplicates", type=click.Path(file_okay=False, path_type=Path),
               help="Where copies of stored bytes go (default: duplicates/ beside INBOX).")
 def watch(inbox: Path, db_path: Path, settle: float, poll: bool, poll_interval: float, rescan: float,
-          jobs: int, once: bool, processed: Path | None, failed: Path | None, duplicates: Path | None) -> None:
+          jobs: int | None, once: bool, processed: Path | None, failed: Path | None, duplicates: Path | None) -> None:
     """Store every document dropped into INBOX (and its subfolders) until stopped.
 
     Each file is read once it has stopped changing for --settle seconds,
@@ -154,7 +154,7 @@ def watch(inbox: Path, db_path: Path, settle: float, poll: bool, poll_interval: 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     folders = Folders.beside(inbox, processed=processed, failed=failed, duplicates=duplicates)
     settings = WatchSettings(settle=settle, poll=poll, poll_interval=poll_interval, rescan=rescan,
-                             jobs=jobs, once=once)
+                             jobs=jobs or os.cpu_count() or 1, once=once)
     watcher = Watcher(db_path, folders, settings)
     previous = {sig: signal.signal(sig, lambda *_: watcher.stop()) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
