@@ -72,10 +72,17 @@ class StabilityTracker:
             self._files[path] = _Watched(sig, self._clock())
 
     def pop_stable(self) -> list[tuple[Path, Signature]]:
-        """The files unchanged for ``settle`` seconds, oldest first; they are no longer watched."""
+        """The files unchanged for ``settle`` seconds, oldest first; they are no longer watched.
+
+        Only files whose wait is over are looked at (a stat each, which on a
+        network share is a round trip); one that changed meanwhile starts
+        its wait again.
+        """
         now = self._clock()
         stable = []
         for path, seen in list(self._files.items()):
+            if now - seen.since < self.settle:
+                continue
             sig = Signature.of(path)
             if sig is None:
                 del self._files[path]
