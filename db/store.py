@@ -44,9 +44,15 @@ def open_store(path: str | Path) -> Database:
 
     ``":memory:"`` gives a private in-memory store (tests, doctests).
     """
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
+    # WAL with synchronous=NORMAL: a commit is not fsynced (the WAL is, at checkpoints), so a
+    # power cut may lose the last documents but never corrupts the file; an archive ingest or
+    # reprocess commits once per document and reruns what was lost (issue 7)
+    conn.execute("PRAGMA synchronous = NORMAL")
     db = Database(conn)
     if str(path) != ":memory:":
         db.enable_wal()
@@ -133,16 +139,17 @@ def page_id(doc_id: str, number: int) -> str:
     return f"{doc_id}:{number}"
 
 
-def _words(text: str) -> str:
-    """The page as PyThaiNLP words separated by spaces, padded with a space at both ends.
+def _syllables(text: str) -> str:
+    """The page as Thai syllables separated by spaces, padded with a space at both ends.
 
-    Searches shorter than three characters match here at a word's start
-    (``งบ`` finds ``งบประมาณ``): the trigram index cannot see them in the text.
+    Searches shorter than three characters match here at a syllable's start
+    (``งบ`` finds ``ปีงบประมาณ``, not ``ความสงบ``): the trigram index cannot see
+    them. PyThaiNLP's syllable dictionary (engine ``dict``) splits ปีงบประมาณ into
+    ปี งบ ประ มาณ, where its word segmenter keeps it whole.
     """
-    from pythainlp.tokenize import word_tokenize
+    from pythainlp.tokenize import subword_tokenize
 
-    words = [w for w in word_tokenize(text, engine="newmm", keep_whitespace=False) if w.strip()]
-    return " " + " ".join(words) + " "
+    return " " + " ".join(s for s in subword_tokenize(text, engine="dict") if s.strip()) + " "
 
 
 def _norm_pages(result: DocumentResult) -> list[str]:
@@ -155,20 +162,20 @@ def _norm_pages(result: DocumentResult) -> list[str]:
 
 
 def page_words(result: DocumentResult) -> list[str]:
-    """The ``words`` column of each page: PyThaiNLP word splitting, the slow part of saving.
+    """The ``syllables`` search column of each page: PyThaiNLP splitting, the slow part of saving.
 
     ``saraban watch`` computes it in its extraction processes and passes it to
     ``save_document(..., words=...)``, so its one writer does not tokenize.
     """
-    return [_words(t) for t in _norm_pages(result)]
+    return [_syllables(t) for t in _norm_pages(result)]
 
 
 def _page_rows(doc_id: str, result: DocumentResult, words: list[str] | None = None) -> list[dict[str, Any]]:
     norm_pages = _norm_pages(result)
     if words is None or len(words) != len(norm_pages):
-        words = [_words(t) for t in norm_pages]
+        words = [_syllables(t) for t in norm_pages]
     rows = []
-    for page, text_norm, page_words_ in zip(result.pages, norm_pages, words):
+    for page, text_norm, syllables in zip(result.pages, norm_pages, words):
         rows.append({
             "id": page_id(doc_id, page.number),
             "doc_id": doc_id,
@@ -178,7 +185,7 @@ def _page_rows(doc_id: str, result: DocumentResult, words: list[str] | None = No
             "confidence": page.confidence,
             "text": page.text,
             "text_norm": text_norm,
-            "words": page_words_,
+            "syllables": syllables,
         })
     return rows
 
@@ -330,6 +337,15 @@ def save_reprocessed(db: Database, result: DocumentResult) -> None:
         )
 
 
+def search_pages_like(db: Database, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Pages whose normalized text contains ``query``: a full scan, any length (the baseline of the index)."""
+    sql = (
+        f"select p.* from [{schema.PAGES}] p where p.text_norm like '%' || ? || '%' "
+        "order by p.doc_id, p.number limit ?"
+    )
+    return [dict(r) for r in db.query(sql, [query, limit])]
+
+
 def search_pages(db: Database, query: str, limit: int = 20) -> list[dict[str, Any]]:
     """Pages matching a Thai query, as Datasette's search box finds them (db.thai_search)."""
     from db.thai_search import escape_fts_thai
@@ -340,3 +356,13 @@ def search_pages(db: Database, query: str, limit: int = 20) -> list[dict[str, An
         "order by p.doc_id, p.number limit ?"
     )
     return [dict(r) for r in db.query(sql, [escape_fts_thai(query), limit])]
+
+
+def count_to_reprocess(db: Database, all: bool = False) -> int:  # noqa: A002
+    """How many documents ``documents_to_reprocess(db, all)`` will yield (a progress bar's total)."""
+    sql = f"select count(*) from [{schema.DOCUMENTS}] where status = ?"
+    params: list[Any] = [STATUS_OK]
+    if not all:
+        sql += " and (extractors_version is null or extractors_version != ?)"
+        params.append(extractors_version())
+    return db.execute(sql, params).fetchone()[0]
