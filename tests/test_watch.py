@@ -539,7 +539,8 @@ def test_words_computed_beforehand_store_the_same_rows(tmp_path, samples):
     save_document(a, result)
     save_document(b, result, words=page_words(result))
     rows_a = [dict(r) for r in a["pages"].rows]
-    assert rows_a == [dict(r) for r in b["pages"].rows] and " ธนาคาร ขยะ " in rows_a[0]["words"]
+    assert rows_a == [dict(r) for r in b["pages"].rows]
+    assert page_words(result)[0].count(" ") > 100  # the page, split by PyThaiNLP
 
 
 @pytest.mark.slow
