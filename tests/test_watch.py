@@ -680,3 +680,16 @@ def test_a_planned_name_is_free_and_recognised_as_planned(tmp_path_factory, stem
     assert not dest.exists()
     assert is_planned_for(dest, root, rel)
     assert not is_planned_for(dest, root, Path("กองช่าง") / rel.name)
+
+
+@given(rel=st.lists(st.text(alphabet=st.sampled_from("กขหนังสือab.~$_@ -/\\"), min_size=1, max_size=8),
+                    min_size=1, max_size=4))
+@settings(max_examples=200, deadline=None)
+def test_the_filter_never_takes_a_name_outside_the_inbox_or_hidden(rel):
+    inbox = Path("/srv/inbox")
+    path = Path(inbox, *rel)
+    if is_wanted_path(path, inbox):
+        inside = Path(os.path.relpath(os.path.normpath(path), inbox))
+        assert not str(inside).startswith("..")
+        assert not any(part.startswith(".") for part in inside.parts)
+        assert is_wanted_name(inside.name)
