@@ -396,7 +396,7 @@ def test_kill_9_mid_way_loses_nothing_and_stores_nothing_twice(tmp_path, samples
     writers = []
     for i, (rel, data) in enumerate(slow.items()):
         (inbox / rel).parent.mkdir(parents=True, exist_ok=True)
-        t = threading.Thread(target=_write_slowly, args=(inbox / rel, data, 8, 0.05 + 0.03 * i))
+        t = threading.Thread(target=_write_slowly, args=(inbox / rel, data, 12, 0.03 + 0.02 * i))
         t.start()
         writers.append(t)
     try:
