@@ -137,13 +137,13 @@ def main() -> None:
     print(f"files: {args.files} dropped one at a time, then {args.burst} at once; settle {args.settle} s; "
           f"{os.cpu_count()} cores")
     print(f"baseline process_file in this process: median {baseline * 1000:.1f} ms")
-    print(f"{'mode':<12} {'drop':<7} {'complete->row':>14} {'extract':>9} {'beyond extract':>15} "
+    print(f"{'mode':<12} {'drop':<7} {'complete->row':>14} {'x baseline':>11} {'extract':>9} {'beyond extract':>15} "
           f"{'beyond extract+settle':>22} {'(beyond extract)/1 s target':>28}")
     for mode, by in results.items():
         for kind, (lat, ext, over) in by.items():
             beyond = lat - ext
-            print(f"{mode:<12} {kind:<7} {lat * 1000:>12.0f}ms {ext * 1000:>7.1f}ms {beyond * 1000:>13.0f}ms "
-                  f"{over * 1000:>20.0f}ms {beyond / 1.0:>27.2f}x")
+            print(f"{mode:<12} {kind:<7} {lat * 1000:>12.0f}ms {lat / baseline:>10.0f}x {ext * 1000:>7.1f}ms "
+                  f"{beyond * 1000:>13.0f}ms {over * 1000:>20.0f}ms {beyond / 1.0:>27.2f}x")
     print("medians; with --poll a new file is found at the next scan, so up to one poll interval more")
 
 
