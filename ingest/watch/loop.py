@@ -89,6 +89,7 @@ class _Extracted:
     changed: bool
     seconds: float                   # process_file alone
     words: list[str] | None = None   # db.store.page_words, computed here so the writer need not
+    words_seconds: float = 0.0
 
 
 class WorkerError(Exception):
@@ -172,7 +173,7 @@ def _extract(path: Path, sig: Signature, ctx: RunContext) -> _Extracted:
     except Exception:  # the writer tokenizes again, and reports what is wrong there
         words = None
     changed = Signature.of(path) != sig
-    return _Extracted(result, None, None, changed, seconds, words)
+    return _Extracted(result, None, None, changed, seconds, words, time.perf_counter() - started - seconds)
 
 
 def _hash(path: Path, sig: Signature) -> str | None:
@@ -496,7 +497,7 @@ class Watcher:
                 note_path(job.planned_failed).unlink()
         mentions = sum(len(v) for v in result.fields.values())
         self._done(job, STORED, dest, doc_id=doc_id, pages=len(result.pages), mentions=mentions,
-                   extract_s=out.seconds)
+                   extract_s=out.seconds, words_s=out.words_seconds)
 
     def _fail(self, job: _Job, err: BaseException, seconds: float) -> None:
         """Record the failure, write the note, then move the file to failed/."""
@@ -507,12 +508,13 @@ class Watcher:
         self._done(job, FAILED, dest, doc_id=doc_id, extract_s=seconds, reason=str(err))
 
     def _done(self, job: _Job, outcome: str, dest: Path, *, doc_id: str | None = None, pages: int | None = None,
-              mentions: int | None = None, extract_s: float | None = None, reason: str | None = None) -> None:
+              mentions: int | None = None, extract_s: float | None = None, words_s: float | None = None,
+              reason: str | None = None) -> None:
         self.tally.add(outcome)
         seconds = time.monotonic() - job.settled_at
         parts = [f"{outcome:<9}", str(job.rel), f"{seconds:.2f} s"]
         if extract_s is not None:
-            parts.append(f"(extract {extract_s:.3f} s)")
+            parts.append(f"(extract {extract_s:.3f} s" + (f", words {words_s:.3f} s)" if words_s is not None else ")"))
         if pages is not None:
             parts.append(f"{pages} page{'' if pages == 1 else 's'}, {mentions} mention{'' if mentions == 1 else 's'}")
         parts.append(f"-> {_short(dest, self.folders)}")
