@@ -348,8 +348,8 @@ class Watcher:
             return
         rel = relative_to_inbox(path, self.folders.inbox)
         job = _Job(path=path, rel=rel, sig=sig, settled_at=time.monotonic())
-        self._busy[path] = job
         fut = self._hasher.submit(_hash, path, sig)
+        self._busy[path] = job
         fut.add_done_callback(lambda f: self._queue.put(("hashed", job, f)))
 
     def _hashed(self, job: _Job, fut: Future) -> None:
