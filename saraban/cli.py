@@ -118,5 +118,64 @@ def serve(db_path: Path, port: int, host: str) -> None:
     serve_site(db_path, host=host, port=port)
 
 
+@cli.command()
+@click.argument("inbox", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True,
+              help="The SQLite file to store into (created if missing).")
+@click.option("--settle", type=click.FloatRange(min=0), default=5.0, show_default=True,
+              help="Seconds a file's size and time must stay unchanged before it is read.")
+@click.option("--poll", is_flag=True, help="Find files by scanning, not OS events (network shares).")
+@click.option("--poll-interval", type=click.FloatRange(min=0.1), default=2.0, show_default=True,
+              help="Seconds between scans with --poll.")
+@click.option("--rescan", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds between safety-net scans when OS events are used.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Files extracted at once, one process each (default: one per core).")
+@click.option("--once", is_flag=True, help="File what is in INBOX now, then exit (for cron).")
+@click.option("--processed", type=click.Path(file_okay=False, path_type=Path),
+              help="Where stored files go (default: processed/ beside INBOX).")
+@click.option("--failed", type=click.Path(file_okay=False, path_type=Path),
+              help="Where unreadable files go, each with NAME.error.txt (default: failed/ beside INBOX).")
+@click.option("--duplicates", type=click.Path(file_okay=False, path_type=Path),
+              help="Where copies of stored bytes go (default: duplicates/ beside INBOX).")
+def watch(inbox: Path, db_path: Path, settle: float, poll: bool, poll_interval: float, rescan: float,
+          jobs: int | None, once: bool, processed: Path | None, failed: Path | None, duplicates: Path | None) -> None:
+    """Store every document dropped into INBOX (and its subfolders) until stopped.
+
+    Each file is read once it has stopped changing for --settle seconds,
+    stored, and only then moved out of INBOX to processed/DAY/, duplicates/DAY/
+    (the same bytes are stored already) or failed/DAY/ with a NAME.error.txt
+    note. Hidden, temporary and NAS files and symlinks are left alone. One
+    log line per file on stderr. Safe to kill at any moment: a restart redoes
+    what was half done, and stores nothing twice.
+
+    Example: saraban watch /srv/saraban/inbox --db /srv/saraban/saraban.db
+    """
+    import logging
+    import signal
+
+    from ingest.watch import Folders, Watcher, WatcherBusyError, WatchSettings
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    folders = Folders.beside(inbox, processed=processed, failed=failed, duplicates=duplicates)
+    settings = WatchSettings(settle=settle, poll=poll, poll_interval=poll_interval, rescan=rescan,
+                             jobs=jobs or os.cpu_count() or 1, once=once)
+    watcher = Watcher(db_path, folders, settings)
+    previous = {sig: signal.signal(sig, lambda *_: watcher.stop()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        tally = watcher.run()
+    except WatcherBusyError as err:
+        if once:  # cron started us while the last run is still busy: that run will do it
+            click.echo(f"saraban: {err}", err=True)
+            return
+        raise click.ClickException(str(err)) from err
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    click.echo(f"saraban: {inbox}: {tally}", err=True)
+    if once and tally["failed"]:
+        sys.exit(1)
+
+
 def main() -> None:
     cli()

@@ -1,0 +1,614 @@
+"""The watched-folder daemon: found -> settled -> hashed -> extracted -> stored -> filed.
+
+One coordinating thread owns the database and every move. Around it:
+
+* file events (watchdog) and a rescan of the whole inbox (at start, then on a
+  timer, because events are lost on network shares and while stopped) feed a
+  :class:`~ingest.watch.tracker.StabilityTracker`;
+* a file that has settled is hashed in a small thread pool, then pre-checked
+  in order (still the same file? bytes stored already? a move left over from a
+  crash?);
+* new bytes go to a pool of extraction processes, smallest file first, so a
+  100-page scan takes one core while the memos behind it use the others;
+* each result comes back to the coordinator, which commits it (one writer, one
+  transaction per file) and only THEN moves the file out of the inbox.
+
+Never twice, never lost: a document's row records where its file is going
+(``processed/DAY/NAME``) in the same transaction as the document. A crash
+before the commit leaves the file in the inbox, redone on restart; a crash
+after it leaves a file whose bytes are stored and whose planned home is still
+free, so the restart just moves it there (``resumed``).
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import heapq
+import itertools
+import logging
+import multiprocessing
+import os
+import queue
+import sqlite3
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from db.store import (
+    STATUS_OK, already_seen, document_for, open_store, page_words, record_duplicate, record_failure, save_document,
+)
+from ingest.watch.filing import Folders, find_linked, is_planned_for, move_file, note_path, plan_destination, write_note
+from ingest.watch.filter import is_ignored_dir_name, is_safe_file, is_wanted_name, is_wanted_path, relative_to_inbox
+from ingest.watch.tracker import DEFAULT_SETTLE_S, Signature, StabilityTracker
+from saraban.pipeline import DocumentResult, RunContext, process_file, sha256_file
+
+log = logging.getLogger("saraban.watch")
+
+STORED, RESUMED, DUPLICATE, FAILED = "stored", "resumed", "duplicate", "failed"
+# An extraction process that dies (out of memory, a crash in a PDF library) takes the
+# files it was running with it; each is tried this many times before it is failed.
+MAX_WORKER_CRASHES = 2
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WatchSettings:
+    """How the watcher behaves; the defaults are those of ``saraban watch``."""
+
+    settle: float = DEFAULT_SETTLE_S  # seconds a file must stand still before it is read
+    poll: bool = False                # no OS file events: find files by scanning only
+    poll_interval: float = 2.0        # seconds between scans with --poll
+    rescan: float = 60.0              # seconds between safety-net scans when events are used
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # extraction processes
+    once: bool = False                # handle what is in the inbox now, then return
+
+
+@dataclass(slots=True, eq=False)
+class _Job:
+    """One file on its way through: what it was when it settled, and what we learnt since."""
+
+    path: Path
+    rel: Path
+    sig: Signature
+    settled_at: float
+    sha: str | None = None
+    planned_failed: Path | None = None  # a failure destination a crashed run already recorded
+    crashes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Extracted:
+    """What an extraction process sends back: a result, or an error by name and message."""
+
+    result: DocumentResult | None
+    error_type: str | None
+    error: str | None
+    changed: bool
+    seconds: float                   # process_file alone
+    words: list[str] | None = None   # db.store.page_words, computed here so the writer need not
+    words_seconds: float = 0.0
+
+
+class WorkerError(Exception):
+    """An error raised in an extraction process, carried back by its class name and message.
+
+    Exceptions do not always survive pickling (``SarabanError`` takes two
+    arguments), so the worker sends name and message and the coordinator
+    rebuilds one whose class name is the original's for ``record_failure``.
+    """
+
+    @classmethod
+    def named(cls, type_name: str, message: str) -> WorkerError:
+        return type(type_name, (cls,), {})(message)
+
+
+class WorkerCrashedError(Exception):
+    """The extraction process died while reading this file, more than once."""
+
+
+@dataclass(slots=True)
+class Tally:
+    """How many files ended each way."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, outcome: str) -> None:
+        self.counts[outcome] = self.counts.get(outcome, 0) + 1
+
+    def __getitem__(self, outcome: str) -> int:
+        return self.counts.get(outcome, 0)
+
+    def __str__(self) -> str:
+        return ", ".join(f"{n} {k}" for k, n in sorted(self.counts.items())) or "no files"
+
+
+# --- in the extraction processes -------------------------------------------------
+
+def _init_worker(watcher_pid: int) -> None:
+    """Warm the pipeline and the word splitter (a second to load), and exit when the watcher is gone.
+
+    After a ``kill -9`` of the watcher nothing tells its extraction processes
+    (their parent is the forkserver, which itself waits for them), so each
+    checks that the watcher is still alive and not a zombie.
+    """
+    import psutil
+
+    watcher = psutil.Process(watcher_pid)
+
+    def exit_when_orphaned() -> None:
+        while True:
+            try:
+                if watcher.status() == psutil.STATUS_ZOMBIE or not watcher.is_running():
+                    os._exit(1)
+            except psutil.Error:
+                os._exit(1)
+            time.sleep(0.5)
+
+    threading.Thread(target=exit_when_orphaned, daemon=True, name="saraban-orphan-watch").start()
+    from saraban.pipeline import process_text
+
+    page_words(process_text("ที่ พล ๐๐๑๗.๓/๖๕๖๕ ลงวันที่ ๒๒ ธันวาคม ๒๕๖๕ จังหวัดพิษณุโลก"))  # loads the dictionary
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+def _extract(path: Path, sig: Signature, ctx: RunContext) -> _Extracted:
+    """Run the pipeline on one file in a worker; ``changed`` if it moved under us while read."""
+    started = time.perf_counter()
+    if Signature.of(path) != sig:  # re-checked just before reading
+        return _Extracted(None, None, None, True, 0.0)
+    try:
+        result = process_file(path, ctx)
+    except Exception as err:  # the edge: anything one file raises is that file's failure
+        changed = Signature.of(path) != sig
+        return _Extracted(None, type(err).__name__, str(err), changed, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    try:
+        words = page_words(result)
+    except Exception:  # the writer tokenizes again, and reports what is wrong there
+        words = None
+    changed = Signature.of(path) != sig
+    return _Extracted(result, None, None, changed, seconds, words, time.perf_counter() - started - seconds)
+
+
+def _hash(path: Path, sig: Signature) -> str | None:
+    """The file's sha256, or None if it changed before or while it was read."""
+    if Signature.of(path) != sig:
+        return None
+    sha = sha256_file(path)
+    return sha if Signature.of(path) == sig else None
+
+
+# --- the coordinator ---------------------------------------------------------------
+
+class Watcher:
+    """Watch ``folders.inbox`` and file every document in it; ``run`` returns when stopped."""
+
+    def __init__(self, db_path: str | Path, folders: Folders, settings: WatchSettings | None = None,
+                 ctx: RunContext | None = None) -> None:
+        self.db_path = db_path
+        self.folders = folders
+        self.settings = settings or WatchSettings()
+        self.ctx = dataclasses.replace(ctx or RunContext(), jobs=1)  # parallel across files, not within
+        self.tally = Tally()
+        self._queue: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        self._tracker = StabilityTracker(self.settings.settle)
+        self._busy: dict[Path, _Job] = {}                # settled files not yet filed
+        self._ready: list[tuple[int, int, _Job]] = []    # hashed, new bytes: (size, seq, job) heap
+        self._seq = itertools.count()
+        self._extracting: set[_Job] = set()
+        self._sha_active: dict[str, _Job] = {}           # one file per content at a time
+        self._sha_waiting: dict[str, list[_Job]] = {}
+        self._stopping = False
+        self._pool: ProcessPoolExecutor | None = None
+        self._pool_generation = 0
+        self._db = None
+
+    # public --------------------------------------------------------------------
+    def stop(self) -> None:
+        """Ask ``run`` to return (safe from a signal handler or another thread)."""
+        self._queue.put(("stop",))
+
+    def run(self) -> Tally:
+        """Watch until stopped (or, with ``once``, until the inbox's files are filed).
+
+        Raises WatcherBusyError if another watcher has the inbox.
+        """
+        for folder in (self.folders.inbox, *self.folders.outputs):
+            folder.mkdir(parents=True, exist_ok=True)
+        with _inbox_lock(self.folders):
+            return self._run()
+
+    def _run(self) -> Tally:
+        s = self.settings
+        self._db = open_store(self.db_path)
+        self._warm_writer()
+        self._hasher = ThreadPoolExecutor(max_workers=2, thread_name_prefix="saraban-hash")
+        self._pool = self._new_pool()
+        observer = None
+        try:
+            if not (s.poll or s.once):
+                observer = self._start_observer()
+            interval = s.poll_interval if (s.poll or observer is None) else s.rescan
+            mode = "once" if s.once else ("events" if observer else "polling")
+            log.info("watching %s (%s, settle %.1f s, %d jobs) -> %s", self.folders.inbox, mode, s.settle,
+                     s.jobs, self.folders.processed.parent)
+            self._scan(self.folders.inbox)
+            next_scan = time.monotonic() + interval
+            while not self._stopping:
+                if s.once and not self._tracker and not self._busy:
+                    break
+                timeout = interval if s.once else max(0.0, next_scan - time.monotonic())
+                due = self._tracker.next_due()
+                if due is not None:
+                    timeout = min(timeout, due + 0.01)
+                try:
+                    self._handle(self._queue.get(timeout=timeout))
+                    while True:
+                        self._handle(self._queue.get_nowait())
+                except queue.Empty:
+                    pass
+                if not s.once and time.monotonic() >= next_scan:
+                    self._scan(self.folders.inbox)
+                    next_scan = time.monotonic() + interval
+                for path, sig in self._tracker.pop_stable():
+                    with _left_for_next_scan(path):
+                        self._start(path, sig)
+                self._dispatch()
+        finally:
+            if observer is not None:
+                observer.stop()
+                observer.join(timeout=5)
+            self._hasher.shutdown(wait=False, cancel_futures=True)
+            self._shutdown_pool(self._pool)
+            self._db.close()
+        return self.tally
+
+    # finding files ---------------------------------------------------------------
+    def _start_observer(self) -> Any:
+        """OS file events for the inbox and its subfolders; None (scan only) if the OS refuses."""
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        q = self._queue
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event: Any) -> None:
+                where = Path(os.fsdecode(getattr(event, "dest_path", "") or event.src_path))
+                if not event.is_directory:
+                    if event.event_type in ("created", "modified", "moved", "closed"):
+                        q.put(("path", where))
+                elif event.event_type in ("created", "moved"):  # a folder dragged in: its files too
+                    q.put(("scan", where))
+
+        observer = Observer()
+        try:
+            observer.schedule(Handler(), str(self.folders.inbox), recursive=True)
+            observer.start()
+        except OSError as err:  # inotify watch limit, a share without events
+            log.warning("no file events for %s (%s): scanning every %.0f s instead",
+                        self.folders.inbox, err, self.settings.poll_interval)
+            return None
+        return observer
+
+    def _scan(self, folder: Path) -> None:
+        """Note every wanted file under ``folder`` (not entering symlinks, litter or our own outputs)."""
+        outputs = {os.path.abspath(p) for p in self.folders.outputs}
+        stack = [folder]
+        while stack:
+            here = stack.pop()
+            try:
+                entries = list(os.scandir(here))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if not is_ignored_dir_name(entry.name) and os.path.abspath(entry.path) not in outputs:
+                        stack.append(Path(entry.path))
+                elif entry.is_file(follow_symlinks=False) and is_wanted_name(entry.name):
+                    self._note(Path(entry.path))
+
+    def _note(self, path: Path) -> None:
+        if path not in self._busy and is_wanted_path(path, self.folders.inbox) and not self._in_outputs(path):
+            self._tracker.touch(path)
+
+    def _in_outputs(self, path: Path) -> bool:
+        return any(relative_to_inbox(path, out) is not None for out in self.folders.outputs)
+
+    # messages ------------------------------------------------------------------
+    def _handle(self, msg: tuple[Any, ...]) -> None:
+        kind = msg[0]
+        if kind == "stop":
+            self._stopping = True
+        elif kind == "path":
+            self._note(msg[1])
+        elif kind == "scan":
+            if msg[1].is_dir() and not msg[1].is_symlink():
+                self._scan(msg[1])
+        elif kind in ("hashed", "extracted"):
+            job, fut = msg[1], msg[2]
+            try:
+                if kind == "hashed":
+                    self._hashed(job, fut)
+                else:
+                    self._extracted(job, fut)
+            except Exception:  # never stop for one file: log it, leave it, retry at the next scan
+                log.exception("%s: left in the inbox, retried at the next scan", job.rel)
+                with _left_for_next_scan(job.path):
+                    self._finish(job)
+
+    # settled -> hashed -> pre-checked ------------------------------------------------
+    def _start(self, path: Path, sig: Signature) -> None:
+        if not is_safe_file(path, self.folders.inbox) or Signature.of(path) != sig:
+            return
+        rel = relative_to_inbox(path, self.folders.inbox)
+        job = _Job(path=path, rel=rel, sig=sig, settled_at=time.monotonic())
+        fut = self._hasher.submit(_hash, path, sig)
+        self._busy[path] = job
+        fut.add_done_callback(lambda f: self._queue.put(("hashed", job, f)))
+
+    def _hashed(self, job: _Job, fut: Future) -> None:
+        sha = fut.result()
+        if sha is None:
+            self._retrack(job)
+            return
+        job.sha = sha
+        self._precheck(job)
+
+    def _precheck(self, job: _Job) -> None:
+        """Pre-checks in order: same file still? another copy in flight? half-moved? bytes stored?"""
+        if Signature.of(job.path) != job.sig:
+            self._retrack(job)
+            return
+        if job.sha in self._sha_active:
+            self._sha_waiting.setdefault(job.sha, []).append(job)
+            return
+        linked = find_linked(job.path, self.folders.outputs, job.rel)
+        if linked is not None:  # a crash came between the two halves of a move
+            os.unlink(job.path)
+            self._done(job, RESUMED, linked)
+            return
+        row = document_for(self._db, job.sha)
+        if row is not None and _same_file(Path(row["path"]), job.path):  # linked there before a crash
+            os.unlink(job.path)
+            self._done(job, RESUMED, Path(row["path"]), doc_id=row["doc_id"])
+            return
+        if row is not None and row["status"] == STATUS_OK:
+            stored = Path(row["path"])
+            if is_planned_for(stored, self.folders.processed, job.rel) and not os.path.lexists(stored):
+                move_file(job.path, stored)  # stored before a crash, not yet moved
+                self._done(job, RESUMED, stored, doc_id=row["doc_id"])
+            else:
+                dest = plan_destination(self.folders.duplicates, job.rel)
+                doc_id = record_duplicate(self._db, dest, job.sha)
+                move_file(job.path, dest)
+                self._done(job, DUPLICATE, dest, doc_id=doc_id)
+            return
+        if row is not None:  # failed before: retried; reuse its destination if a crash left it unused
+            failed_dest = Path(row["path"])
+            if is_planned_for(failed_dest, self.folders.failed, job.rel) and not os.path.lexists(failed_dest):
+                job.planned_failed = failed_dest
+        self._sha_active[job.sha] = job
+        heapq.heappush(self._ready, (job.sig.size, next(self._seq), job))
+
+    # extraction --------------------------------------------------------------------
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # forkserver: workers are forked from a clean process that imported the
+        # pipeline, never from this one with its threads (fork + threads deadlocks).
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        mp = multiprocessing.get_context(method)
+        if method == "forkserver":
+            mp.set_forkserver_preload(["saraban.pipeline", "ingest.watch.loop"])
+        pool = ProcessPoolExecutor(max_workers=self.settings.jobs, mp_context=mp, initializer=_init_worker,
+                                   initargs=(os.getpid(),))
+        for f in [pool.submit(_ready) for _ in range(self.settings.jobs)]:
+            f.result()  # start and warm every worker before the first file waits on one
+        self._pool_generation += 1
+        return pool
+
+    def _shutdown_pool(self, pool: ProcessPoolExecutor | None) -> None:
+        """Stop the workers now: a long OCR job is redone after restart, not waited for."""
+        if pool is None:
+            return
+        processes = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in processes:
+            with contextlib.suppress(Exception):
+                p.terminate()
+        for p in processes:
+            with contextlib.suppress(Exception):
+                p.join(timeout=5)
+
+    def _dispatch(self) -> None:
+        """Hand the smallest waiting files to free extraction processes."""
+        while self._ready and len(self._extracting) < self.settings.jobs and not self._stopping:
+            _, _, job = heapq.heappop(self._ready)
+            if Signature.of(job.path) != job.sig:
+                self._retrack(job)
+                continue
+            generation = self._pool_generation
+            try:
+                try:
+                    fut = self._pool.submit(_extract, job.path, job.sig, self.ctx)
+                except BrokenProcessPool:
+                    self._replace_pool(generation)
+                    fut = self._pool.submit(_extract, job.path, job.sig, self.ctx)
+                    generation = self._pool_generation
+            except Exception:
+                log.exception("%s: left in the inbox, retried at the next scan", job.rel)
+                self._finish(job)
+                continue
+            self._extracting.add(job)
+            fut.add_done_callback(lambda f, j=job, g=generation: self._queue.put(("extracted", j, (f, g))))
+
+    def _replace_pool(self, generation: int) -> None:
+        if generation == self._pool_generation:
+            log.warning("an extraction process died; starting new ones")
+            self._shutdown_pool(self._pool)
+            self._pool = self._new_pool()
+
+    def _extracted(self, job: _Job, fut_gen: tuple[Future, int]) -> None:
+        fut, generation = fut_gen
+        self._extracting.discard(job)
+        try:
+            out: _Extracted = fut.result()
+        except BrokenProcessPool:
+            self._replace_pool(generation)
+            job.crashes += 1
+            if job.crashes < MAX_WORKER_CRASHES:
+                heapq.heappush(self._ready, (job.sig.size, next(self._seq), job))
+                return
+            err = WorkerCrashedError(f"{job.path}: the extraction process died reading it, {job.crashes} times")
+            self._fail(job, err, seconds=0.0)
+            return
+        if out.changed or Signature.of(job.path) != job.sig or (out.result and out.result.sha256 != job.sha):
+            self._retrack(job)
+            return
+        if out.result is None:
+            self._fail(job, WorkerError.named(out.error_type or "Error", out.error or ""), out.seconds)
+            return
+        self._store(job, out)
+
+    # storing and filing --------------------------------------------------------------
+    def _store(self, job: _Job, out: _Extracted) -> None:
+        """Commit the document with its planned home, then move the file there."""
+        result = out.result
+        if already_seen(self._db, job.sha):  # stored meanwhile by someone else (saraban ingest)
+            self._release(job)
+            self._precheck(job)
+            return
+        dest = plan_destination(self.folders.processed, job.rel)
+        result.path = dest  # the database says where the file lives from now on
+        try:
+            doc_id = save_document(self._db, result, words=out.words)
+        except sqlite3.OperationalError:
+            raise  # locked, disk full: not this file's fault; it stays and is retried
+        except Exception as err:  # content the store cannot take is this file's failure
+            self._fail(job, err, out.seconds)
+            return
+        move_file(job.path, dest)
+        if job.planned_failed is not None and not os.path.lexists(job.planned_failed):
+            with contextlib.suppress(OSError):  # a note a crashed run wrote for a failure now cured
+                note_path(job.planned_failed).unlink()
+        mentions = sum(len(v) for v in result.fields.values())
+        self._done(job, STORED, dest, doc_id=doc_id, pages=len(result.pages), mentions=mentions,
+                   extract_s=out.seconds, words_s=out.words_seconds)
+
+    def _fail(self, job: _Job, err: BaseException, seconds: float) -> None:
+        """Record the failure, write the note, then move the file to failed/."""
+        dest = job.planned_failed or plan_destination(self.folders.failed, job.rel, with_note=True)
+        doc_id = record_failure(self._db, dest, job.sha, err)
+        write_note(dest, _note_text(job, err))
+        move_file(job.path, dest)
+        self._done(job, FAILED, dest, doc_id=doc_id, extract_s=seconds, reason=str(err))
+
+    def _done(self, job: _Job, outcome: str, dest: Path, *, doc_id: str | None = None, pages: int | None = None,
+              mentions: int | None = None, extract_s: float | None = None, words_s: float | None = None,
+              reason: str | None = None) -> None:
+        self.tally.add(outcome)
+        seconds = time.monotonic() - job.settled_at
+        parts = [f"{outcome:<9}", str(job.rel), f"{seconds:.2f} s"]
+        if extract_s is not None:
+            parts.append(f"(extract {extract_s:.3f} s" + (f", words {words_s:.3f} s)" if words_s is not None else ")"))
+        if pages is not None:
+            parts.append(f"{pages} page{'' if pages == 1 else 's'}, {mentions} mention{'' if mentions == 1 else 's'}")
+        parts.append(f"-> {_short(dest, self.folders)}")
+        if doc_id:
+            parts.append(f"[{doc_id}]")
+        if reason:
+            parts.append(f": {reason}")
+        log.info(" ".join(parts))
+        self._finish(job)
+
+    def _retrack(self, job: _Job) -> None:
+        """The file changed while we looked at it: forget this attempt and wait for it to settle again."""
+        self._finish(job)
+        self._tracker.touch(job.path)
+
+    def _release(self, job: _Job) -> None:
+        if job.sha is not None and self._sha_active.get(job.sha) is job:
+            del self._sha_active[job.sha]
+
+    def _finish(self, job: _Job) -> None:
+        """This attempt is over: free its content for the copies waiting on it."""
+        self._busy.pop(job.path, None)
+        self._extracting.discard(job)
+        self._release(job)
+        if job.sha is not None and job.sha not in self._sha_active:
+            for waiting in self._sha_waiting.pop(job.sha, []):
+                try:
+                    self._precheck(waiting)
+                except Exception:
+                    log.exception("%s: left in the inbox, retried at the next scan", waiting.rel)
+                    self._finish(waiting)
+
+    def _warm_writer(self) -> None:
+        """Load the word tokenizer the store uses, so the first file does not wait for it."""
+        from saraban.pipeline import process_text
+
+        scratch = open_store(":memory:")
+        save_document(scratch, process_text("ที่ พล ๐๐๑๗.๓/๖๕๖๕ ลงวันที่ ๒๒ ธันวาคม ๒๕๖๕", "warm"))
+        scratch.close()
+
+
+@contextlib.contextmanager
+def _left_for_next_scan(path: Path) -> Any:
+    """Log what one file's handling raised and go on: the file stays, the next scan retries it."""
+    try:
+        yield
+    except Exception:
+        log.exception("%s: left in the inbox, retried at the next scan", path)
+
+
+class WatcherBusyError(Exception):
+    """Another ``saraban watch`` holds this inbox (a cron ``--once`` still running, a second daemon)."""
+
+
+@contextlib.contextmanager
+def _inbox_lock(folders: Folders) -> Any:
+    """One watcher per inbox: an exclusive lock on a file beside it, released when the process dies."""
+    import fcntl
+
+    lock_path = folders.inbox.parent / f".{folders.inbox.name}.saraban-watch.lock"
+    with open(lock_path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise WatcherBusyError(f"{folders.inbox}: another saraban watch is running (lock {lock_path})") from err
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        yield
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """True when two names are links to one file (a move cut short between link and unlink)."""
+    try:
+        return os.lstat(b).st_nlink > 1 and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _short(dest: Path, folders: Folders) -> str:
+    base = folders.processed.parent
+    try:
+        return str(dest.relative_to(base))
+    except ValueError:
+        return str(dest)
+
+
+def _note_text(job: _Job, err: BaseException) -> str:
+    """The failure note a clerk reads beside the failed file."""
+    return (
+        f"file:   {job.rel}\n"
+        f"error:  {type(err).__name__}\n"
+        f"reason: {err}\n"
+        f"sha256: {job.sha}\n"
+        f"when:   {time.strftime('%Y-%m-%d %H:%M:%S %z')}\n"
+    )

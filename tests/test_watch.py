@@ -1,0 +1,699 @@
+"""saraban watch: which names it takes, when a file is complete, where each file ends, and that
+a kill -9 at any moment loses nothing and stores nothing twice (issue 6)."""
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from db.store import already_seen, document_for, open_store, record_failure, save_document
+from ingest.text import decode_thai_bytes
+from ingest.watch import DUPLICATE, FAILED, RESUMED, STORED, Folders, Watcher, WatchSettings
+from ingest.watch.filing import ERROR_SUFFIX, is_planned_for, move_file, note_path, plan_destination, today
+from ingest.watch.filter import is_safe_file, is_wanted_name, is_wanted_path
+from ingest.watch.tracker import Signature, StabilityTracker
+from saraban.errors import EncodingError
+from saraban.pipeline import process_file
+
+pytestmark = pytest.mark.issue(6)
+
+REPO = Path(__file__).resolve().parent.parent
+FONT = Path("/usr/share/fonts/truetype/tlwg/Laksaman.ttf")
+
+
+# --- the filter ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "wanted"), [
+    pytest.param("หนังสือเวียน ว 123.pdf", True, id="thai-pdf"),
+    pytest.param("บันทึกข้อความ.TXT", True, id="upper-case-ending"),
+    pytest.param("scan_0001.tiff", True, id="scan"),
+    pytest.param("สไลด์ SDG.pptx", True, id="slides"),
+    pytest.param("~$หนังสือ.docx", False, id="word-lock-file"),
+    pytest.param(".~lock.memo.docx#", False, id="libreoffice-lock"),
+    pytest.param("memo.pdf.part", False, id="firefox-partial"),
+    pytest.param("memo.pdf.crdownload", False, id="chrome-partial"),
+    pytest.param("memo.tmp", False, id="tmp"),
+    pytest.param(".hidden.txt", False, id="dotfile"),
+    pytest.param(".DS_Store", False, id="ds-store"),
+    pytest.param("._memo.pdf", False, id="apple-double"),
+    pytest.param("desktop.ini", False, id="desktop-ini"),
+    pytest.param("Thumbs.db", False, id="thumbs-db"),
+    pytest.param("memo.pdf.error.txt", False, id="our-own-failure-note"),
+    pytest.param("budget.xlsx", False, id="unsupported-ending"),
+])
+def test_names_the_watcher_takes(name, wanted):
+    assert is_wanted_name(name) is wanted
+
+
+@pytest.mark.parametrize(("rel", "wanted"), [
+    pytest.param("กองคลัง/2567/memo.txt", True, id="subfolders"),
+    pytest.param("@eaDir/memo.txt", False, id="synology-thumbnails"),
+    pytest.param("__MACOSX/memo.txt", False, id="macos-zip-litter"),
+    pytest.param(".Trashes/memo.txt", False, id="macos-trash"),
+    pytest.param(".stfolder/memo.txt", False, id="syncthing"),
+    pytest.param("../memo.txt", False, id="climbs-out-of-inbox"),
+    pytest.param("a/../../memo.txt", False, id="climbs-out-through-a-folder"),
+])
+def test_paths_the_watcher_takes(rel, wanted):
+    inbox = Path("/srv/inbox")
+    assert is_wanted_path(inbox / rel, inbox) is wanted
+
+
+def test_symlinks_are_never_followed(tmp_path):
+    inbox, outside = tmp_path / "inbox", tmp_path / "outside"
+    inbox.mkdir(), outside.mkdir()
+    (outside / "secret.txt").write_text("ลับมาก", encoding="utf-8")
+    (inbox / "real.txt").write_text("ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔", encoding="utf-8")
+    (inbox / "link.txt").symlink_to(outside / "secret.txt")
+    (inbox / "linkdir").symlink_to(outside, target_is_directory=True)
+    assert is_safe_file(inbox / "real.txt", inbox)
+    assert not is_safe_file(inbox / "link.txt", inbox)
+    assert not is_safe_file(inbox / "linkdir" / "secret.txt", inbox)
+    assert not is_safe_file(outside / "secret.txt", inbox)
+
+
+# --- the stability tracker --------------------------------------------------------
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_file_is_stable_only_after_settle_seconds_unchanged(tmp_path):
+    clock = FakeClock()
+    tracker = StabilityTracker(settle=5.0, clock=clock)
+    f = tmp_path / "scan.pdf"
+    f.write_bytes(b"%PDF-1.7 first chunk")
+    tracker.touch(f)
+    clock.now += 4.9
+    assert tracker.pop_stable() == []
+    assert tracker.next_due() == pytest.approx(0.1)
+    with f.open("ab") as fh:  # still being copied
+        fh.write(b" second chunk")
+    clock.now += 4.9
+    assert tracker.pop_stable() == []  # the change restarted the wait
+    clock.now += 4.9
+    assert tracker.pop_stable() == []
+    clock.now += 0.2
+    assert tracker.pop_stable() == [(f, Signature.of(f))]
+    assert len(tracker) == 0 and tracker.next_due() is None  # handed out once
+
+
+def test_touching_an_unchanged_file_does_not_restart_its_wait(tmp_path):
+    clock = FakeClock()
+    tracker = StabilityTracker(settle=5.0, clock=clock)
+    f = tmp_path / "memo.txt"
+    f.write_text("ที่ พล ๐๐๑๗.๓/๖๕๖๕", encoding="utf-8")
+    tracker.touch(f)
+    clock.now += 3
+    tracker.touch(f)  # a rescan finds it again
+    clock.now += 2
+    assert [p for p, _ in tracker.pop_stable()] == [f]
+
+
+def test_a_vanished_file_is_dropped(tmp_path):
+    tracker = StabilityTracker(settle=0.0, clock=FakeClock())
+    f = tmp_path / "memo.txt"
+    f.write_text("x", encoding="utf-8")
+    tracker.touch(f)
+    f.unlink()
+    assert tracker.pop_stable() == [] and len(tracker) == 0
+
+
+# --- filing ---------------------------------------------------------------------------
+
+def test_names_are_never_reused(tmp_path):
+    rel = Path("กองคลัง/memo.pdf")
+    first = plan_destination(tmp_path, rel, day="2026-11-23")
+    assert first == tmp_path / "2026-11-23" / "กองคลัง" / "memo.pdf"
+    first.parent.mkdir(parents=True)
+    first.write_bytes(b"one")
+    second = plan_destination(tmp_path, rel, day="2026-11-23")
+    assert second.name == "memo-1.pdf"
+    note_path(second).write_text("a note left alone", encoding="utf-8")
+    assert plan_destination(tmp_path, rel, day="2026-11-23", with_note=True).name == "memo-2.pdf"
+    assert is_planned_for(second, tmp_path, rel) and not is_planned_for(second, tmp_path, Path("memo.pdf"))
+
+
+def test_move_never_overwrites(tmp_path):
+    src, dest = tmp_path / "a.txt", tmp_path / "out" / "a.txt"
+    src.write_bytes(b"new")
+    dest.parent.mkdir()
+    dest.write_bytes(b"old")
+    with pytest.raises(FileExistsError):
+        move_file(src, dest)
+    assert src.read_bytes() == b"new" and dest.read_bytes() == b"old"
+    assert move_file(src, tmp_path / "out" / "sub" / "b.txt").read_bytes() == b"new"
+    assert not src.exists()
+
+
+# --- the loop, in this process ------------------------------------------------------------
+
+def _run_once(inbox: Path, db_path: Path, **kw) -> tuple:
+    folders = Folders.beside(inbox)
+    tally = Watcher(db_path, folders, WatchSettings(settle=0.2, once=True, jobs=2, **kw)).run()
+    return folders, tally
+
+
+def test_once_files_every_document_in_exactly_one_place(tmp_path, samples):
+    inbox = tmp_path / "inbox"
+    (inbox / "กองคลัง").mkdir(parents=True)
+    for s in samples:
+        (inbox / s.name).write_bytes(s.read_bytes())
+    (inbox / "กองคลัง" / "สำเนา.txt").write_bytes(samples[0].read_bytes())   # same bytes, other name
+    (inbox / "broken.txt").write_bytes(b"\x00\x01binary\x00" * 10)
+    (inbox / "~$lock.docx").write_bytes(b"lock")
+    folders, tally = _run_once(inbox, tmp_path / "s.db")
+
+    assert (tally[STORED], tally[DUPLICATE], tally[FAILED]) == (len(samples), 1, 1)
+    day = today()
+    for s in samples[1:]:
+        assert (folders.processed / day / s.name).read_bytes() == s.read_bytes()
+    # the same bytes under two names: whichever came first is stored, the other is the duplicate
+    first, copy = Path(samples[0].name), Path("กองคลัง") / "สำเนา.txt"
+    stored, duplicate = (first, copy) if (folders.processed / day / first).exists() else (copy, first)
+    assert (folders.processed / day / stored).read_bytes() == samples[0].read_bytes()
+    assert (folders.duplicates / day / duplicate).read_bytes() == samples[0].read_bytes()
+    failed = folders.failed / day / "broken.txt"
+    assert failed.exists()
+    note = note_path(failed).read_text(encoding="utf-8")
+    assert "UnsupportedFileError" in note and "broken.txt" in note
+    assert sorted(p.name for p in inbox.rglob("*") if p.is_file()) == ["~$lock.docx"]
+
+    db = open_store(tmp_path / "s.db")
+    ok = document_for(db, hashlib.sha256(samples[0].read_bytes()).hexdigest())
+    assert ok["status"] == "ok" and ok["path"] == str(folders.processed / day / stored)
+    assert [r["path"] for r in db["copies"].rows] == [str(folders.duplicates / day / duplicate)]
+    bad = document_for(db, hashlib.sha256(failed.read_bytes()).hexdigest())
+    assert bad["status"] == "failed" and bad["error_type"] == "UnsupportedFileError"
+    assert bad["path"] == str(failed)
+
+
+def test_a_second_run_stores_nothing_twice(tmp_path, samples):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_bytes(samples[1].read_bytes())
+    _run_once(inbox, tmp_path / "s.db")
+    (inbox / "again.txt").write_bytes(samples[1].read_bytes())
+    folders, tally = _run_once(inbox, tmp_path / "s.db")
+    assert tally[DUPLICATE] == 1 and tally[STORED] == 0
+    assert open_store(tmp_path / "s.db")["documents"].count == 1
+
+
+def test_a_crash_between_commit_and_move_is_finished_on_restart(tmp_path, samples):
+    """The document was committed with its planned home, then the process died before the move."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    memo = inbox / "memo.txt"
+    memo.write_bytes(samples[2].read_bytes())
+    folders = Folders.beside(inbox)
+    db = open_store(tmp_path / "s.db")
+    result = process_file(memo)
+    planned = plan_destination(folders.processed, Path("memo.txt"))
+    result.path = planned
+    save_document(db, result)  # ...and here the watcher was killed
+
+    folders, tally = _run_once(inbox, tmp_path / "s.db")
+    assert tally[RESUMED] == 1 and tally[STORED] == 0 and tally[DUPLICATE] == 0
+    assert planned.read_bytes() == samples[2].read_bytes() and not memo.exists()
+    assert db["documents"].count == 1 and db["copies"].count == 0
+
+
+def test_a_crash_after_recording_a_failure_reuses_its_place(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    bad = inbox / "latin1.txt"
+    bad.write_bytes(b"\xff\xfe\xfd caf\xe9 " * 20)
+    folders = Folders.beside(inbox)
+    db = open_store(tmp_path / "s.db")
+    planned = plan_destination(folders.failed, Path("latin1.txt"), with_note=True)
+    sha = hashlib.sha256(bad.read_bytes()).hexdigest()
+    record_failure(db, planned, sha, EncodingError(bad, "not Thai"))  # ...killed here
+
+    folders, tally = _run_once(inbox, tmp_path / "s.db")
+    assert tally[FAILED] == 1
+    assert planned.exists() and note_path(planned).exists() and not bad.exists()
+    assert db["documents"].count == 1 and document_for(db, sha)["path"] == str(planned)
+
+
+# --- real processes: drop 200 files, kill -9, restart ---------------------------------------
+
+def _thai_digits(s: str) -> str:
+    return s.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
+
+
+def _letters(samples: list[Path], n: int, rng: random.Random) -> list[str]:
+    """n different short Thai letters: windows of the dev texts with every number changed."""
+    lines = [ln for s in samples for ln in s.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    digit = re.compile(r"[0-9๐-๙]")
+    out = []
+    for i in range(n):
+        start = rng.randrange(0, len(lines) - 30)
+        body = "\n".join(lines[start:start + rng.randint(8, 30)])
+        body = digit.sub(lambda m: str(rng.randrange(10)) if m.group().isascii() else _thai_digits(str(rng.randrange(10))), body)
+        head = f"ที่ มท {_thai_digits(f'{rng.randrange(1000):04d}.{rng.randrange(10)}')}/ว {_thai_digits(str(1000 + i))}\n"
+        out.append(head + f"วันที่ {_thai_digits(str(rng.randint(1, 28)))} ธันวาคม {_thai_digits(str(2560 + i % 8))}\n" + body + "\n")
+    return out
+
+
+def _encode(text: str, encoding: str) -> bytes:
+    """The letter in ``encoding`` if a Thai office could have saved it so, else UTF-8."""
+    try:
+        data = text.encode(encoding)
+        decode_thai_bytes(data)
+        return data
+    except (UnicodeEncodeError, EncodingError):  # a dash TIS-620 lacks; a mostly English page
+        return text.encode("utf-8")
+
+
+def _pdf(text: str) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("Laksaman", fname=str(FONT))
+    pdf.set_font("Laksaman", size=14)
+    pdf.set_text_shaping(True)
+    pdf.add_page()
+    pdf.multi_cell(0, 8, text)
+    return bytes(pdf.output())
+
+
+def _start(inbox: Path, db: Path, log: Path) -> subprocess.Popen:
+    env = dict(os.environ, PYTHAINLP_OFFLINE="1", PYTHONUNBUFFERED="1")
+    return subprocess.Popen(
+        [sys.executable, "-m", "saraban", "watch", str(inbox), "--db", str(db), "--settle", "0.5",
+         "--rescan", "3", "--jobs", "2"],
+        stdout=subprocess.DEVNULL, stderr=log.open("ab"), env=env, cwd=REPO, start_new_session=True,
+    )
+
+
+def _wait_for(cond, timeout: float, what: str) -> None:
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def _write_slowly(path: Path, data: bytes, chunks: int, pause: float) -> None:
+    step = max(1, len(data) // chunks)
+    with path.open("wb") as fh:
+        for i in range(0, len(data), step):
+            fh.write(data[i:i + step])
+            fh.flush()
+            time.sleep(pause)
+
+
+def _descendants(pid: int) -> list[int]:
+    import psutil
+
+    try:
+        return [c.pid for c in psutil.Process(pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+@pytest.mark.slow
+def test_kill_9_mid_way_loses_nothing_and_stores_nothing_twice(tmp_path, samples):
+    rng = random.Random(6)
+    root = tmp_path / "office"
+    inbox, outside = root / "inbox", tmp_path / "elsewhere"
+    inbox.mkdir(parents=True)
+    outside.mkdir()
+    db_path, log = tmp_path / "saraban.db", tmp_path / "watch.log"
+
+    # what a busy week drops in: letters, a few PDFs, copies under other names, broken and empty files
+    drops: dict[str, bytes] = {}
+    letters = _letters(samples, 160, rng)
+    for i, text in enumerate(letters):
+        folder = rng.choice(["", "กองคลัง/", "กองช่าง/2567/", "สำนักปลัด/"])
+        drops[f"{folder}หนังสือ_{i:03d}.txt"] = _encode(text, rng.choice(["utf-8", "utf-8", "cp874"]))
+    pdfs = {f"สแกน/scan_{i}.pdf": _pdf(letters[i]) for i in range(3)}
+    drops.update(pdfs)
+    originals = list(drops)
+    for i in range(24):  # byte-identical copies under other names
+        drops[f"สำเนา/copy_{i:02d}.txt"] = drops[originals[rng.randrange(160)]]
+    broken = {
+        "broken_binary.txt": b"\x00\x01\x02binary\x00" * 50,
+        "broken_latin1.txt": b"\xff\xfe\xfd caf\xe9 na\xefve " * 40,
+        "broken.pdf": b"%PDF-1.4\n%%EOF truncated",
+        "broken.docx": b"PK\x03\x04 not really a zip",
+        "กองคลัง/broken_copy.txt": b"\x00\x01\x02binary\x00" * 50,  # the same broken bytes again
+        "empty.txt": b"",
+        "กองช่าง/empty.txt": b"",
+    }
+    drops.update(broken)
+    slow = {f"slow/slow_{i}.txt": (letters[150 + i] * 20).encode() for i in range(6)}  # new bytes
+    drops.update(slow)
+    assert len(drops) == 200
+
+    # left alone: temporary, hidden, litter, symlinks
+    (outside / "secret.txt").write_text("ลับ", encoding="utf-8")
+    ignored = {
+        "~$หนังสือ.docx": b"lock", "memo.pdf.part": b"%PDF", "memo.pdf.crdownload": b"%PDF",
+        "memo.tmp": b"x", ".hidden.txt": "ลับ".encode(), ".DS_Store": b"\0", "._scan_0.pdf": b"\0",
+        "desktop.ini": b"[.ShellClassInfo]", "Thumbs.db": b"\0", "@eaDir/scan_0.pdf": b"%PDF",
+        "__MACOSX/หนังสือ.txt": "ก".encode(), ".Trashes/x.txt": b"x", ".stfolder/x.txt": b"x",
+    }
+    for rel, data in ignored.items():
+        (inbox / rel).parent.mkdir(parents=True, exist_ok=True)
+        (inbox / rel).write_bytes(data)
+    (inbox / "link.txt").symlink_to(outside / "secret.txt")
+    (inbox / "linkdir").symlink_to(outside, target_is_directory=True)
+
+    staging = tmp_path / "staging"  # same disk: a rename makes a file appear whole
+    quick = [r for r in drops if r not in slow]
+    rng.shuffle(quick)
+
+    def drop(rels):
+        for rel in rels:
+            tmp = staging / rel
+            tmp.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(drops[rel])
+            (inbox / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.rename(tmp, inbox / rel)
+
+    def left_inbox() -> int:
+        return sum(1 for rel in drops if not (inbox / rel).exists())
+
+    def filed() -> int:
+        return sum(1 for out in Folders.beside(inbox).outputs for f in out.rglob("*")
+                   if f.is_file() and not f.name.endswith(ERROR_SUFFIX))
+
+    drop(quick[:60])  # already there when the watcher starts
+    proc = _start(inbox, db_path, log)
+    writers = []
+    for i, (rel, data) in enumerate(slow.items()):
+        (inbox / rel).parent.mkdir(parents=True, exist_ok=True)
+        t = threading.Thread(target=_write_slowly, args=(inbox / rel, data, 12, 0.03 + 0.02 * i))
+        t.start()
+        writers.append(t)
+    try:
+        drop(quick[60:140])
+        _wait_for(lambda: filed() >= 50, 60, "the first files to be filed")
+        workers = _descendants(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)  # mid-way: files in flight, some half-written
+        proc.wait()
+        drop(quick[140:])  # dropped while the watcher is down
+        for t in writers:
+            t.join()
+        # the extraction processes notice their watcher is gone and exit
+        _wait_for(lambda: not any(_alive(p) for p in workers), 15, "orphaned workers to exit")
+
+        proc = _start(inbox, db_path, log)
+        _wait_for(lambda: left_inbox() == len(drops), 90, "every file to leave the inbox")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+    text = log.read_text(encoding="utf-8")
+
+    # every file ended in exactly one place, whole
+    folders = Folders.beside(inbox)
+    placed: dict[str, list[Path]] = {}
+    for out in folders.outputs:
+        for f in out.rglob("*"):
+            if f.is_file() and not f.name.endswith(ERROR_SUFFIX):
+                rel = Path(*f.relative_to(out).parts[1:]).as_posix()  # under the day's folder
+                placed.setdefault(rel, []).append(f)
+    assert sorted(placed) == sorted(drops), text
+    for rel, places in placed.items():
+        assert len(places) == 1, (rel, places)
+        assert places[0].read_bytes() == drops[rel], rel
+
+    # nothing wanted is left in the inbox; what is ignored is untouched
+    left = sorted(p.relative_to(inbox).as_posix() for p in inbox.rglob("*") if p.is_file() or p.is_symlink())
+    assert left == sorted([*ignored, "link.txt", "linkdir"]), left
+    for rel, data in ignored.items():
+        assert (inbox / rel).read_bytes() == data
+    assert (outside / "secret.txt").read_text(encoding="utf-8") == "ลับ"
+
+    # the database: every distinct good document once, every distinct failure once
+    sha = {rel: hashlib.sha256(data).hexdigest() for rel, data in drops.items()}
+    db = open_store(db_path)
+    rows = list(db["documents"].rows)
+    ok = Counter(r["sha256"] for r in rows if r["status"] == "ok")
+    failed = Counter(r["sha256"] for r in rows if r["status"] == "failed")
+    good = {sha[r] for r in drops if r not in broken and r not in pdfs}
+    bad = {sha[r] for r in broken}
+    stored_as = {r["sha256"]: (r["status"], r["error"]) for r in rows}
+    assert set(ok) - {sha[r] for r in pdfs} == good, [(r, stored_as.get(sha[r])) for r in drops if sha[r] in good - set(ok)]
+    assert set(failed) - {sha[r] for r in pdfs} == bad
+    assert all(n == 1 for n in (ok + failed).values())
+    assert len(rows) == len(good) + len(bad) + len(pdfs)  # a PDF is stored, or failed (no PDF reader here)
+    for rel in pdfs:
+        assert already_seen(db, sha[rel]) == (placed[rel][0].is_relative_to(folders.processed))
+
+    # each content: one stored file, every other copy in duplicates/ and recorded there
+    for digest in good:
+        group = [rel for rel in drops if sha[rel] == digest]
+        homes = Counter(next(o for o in folders.outputs if placed[rel][0].is_relative_to(o)) for rel in group)
+        assert homes == Counter({folders.processed: 1, folders.duplicates: len(group) - 1}), group
+    dup_files = {str(p) for p in folders.duplicates.rglob("*") if p.is_file()}
+    assert {r["path"] for r in db["copies"].rows} == dup_files
+    assert db["copies"].count == len(drops) - len(good) - len(pdfs) - len(broken)
+    for f in folders.failed.rglob("*"):
+        if f.is_file() and not f.name.endswith(ERROR_SUFFIX):
+            assert note_path(f).exists(), f
+
+    # one log line per file
+    assert text.count("stored ") + text.count("resumed ") >= len(good)
+    assert text.count("duplicate ") >= len(dup_files) and text.count("failed ") >= len(broken)
+
+
+def _alive(pid: int) -> bool:
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+@pytest.mark.slow
+def test_poll_mode_picks_up_files_without_events(tmp_path, samples):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    env = dict(os.environ, PYTHAINLP_OFFLINE="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "saraban", "watch", str(inbox), "--db", str(tmp_path / "s.db"), "--settle", "0.3",
+         "--poll", "--poll-interval", "0.5", "--jobs", "1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=REPO, start_new_session=True,
+    )
+    try:
+        time.sleep(1.0)
+        (inbox / "sub").mkdir()
+        (inbox / "sub" / samples[3].name).write_bytes(samples[3].read_bytes())
+        done = tmp_path / "processed" / today() / "sub" / samples[3].name
+        _wait_for(done.exists, 30, "the file to be filed by polling")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0
+    log = err.decode()
+    assert "polling" in log and f"stored    sub/{samples[3].name}" in log
+
+
+def test_a_crash_between_link_and_unlink_is_finished_on_restart(tmp_path, samples):
+    """move_file links the file into processed/ and then unlinks it from the inbox; killed in between."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    memo = inbox / "memo.txt"
+    memo.write_bytes(samples[4].read_bytes())
+    folders = Folders.beside(inbox)
+    db = open_store(tmp_path / "s.db")
+    result = process_file(memo)
+    planned = plan_destination(folders.processed, Path("memo.txt"))
+    result.path = planned
+    save_document(db, result)
+    planned.parent.mkdir(parents=True)
+    os.link(memo, planned)  # ...killed before the unlink
+
+    folders, tally = _run_once(inbox, tmp_path / "s.db")
+    assert tally[RESUMED] == 1 and tally[DUPLICATE] == 0
+    assert not memo.exists() and planned.read_bytes() == samples[4].read_bytes()
+    assert [p.name for p in folders.processed.rglob("*") if p.is_file()] == ["memo.txt"]
+    assert db["documents"].count == 1 and db["copies"].count == 0
+
+
+def test_words_computed_beforehand_store_the_same_rows(tmp_path, samples):
+    """The watcher tokenizes in its workers and hands the words to save_document."""
+    from db.store import page_words
+
+    result = process_file(next(s for s in samples if s.name == "report_q2.txt"))
+    a, b = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
+    save_document(a, result)
+    save_document(b, result, words=page_words(result))
+    rows_a = [dict(r) for r in a["pages"].rows]
+    assert rows_a == [dict(r) for r in b["pages"].rows]
+    assert page_words(result)[0].count(" ") > 100  # the page, split by PyThaiNLP
+
+
+@pytest.mark.slow
+def test_a_big_document_does_not_hold_up_the_memos_behind_it(tmp_path, samples, caplog):
+    """Two extraction processes: while one reads a long report, the memos go through the other."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    report = next(s for s in samples if s.name == "report_q2.txt").read_text(encoding="utf-8")
+    (inbox / "big_report.txt").write_text(report * 50, encoding="utf-8")  # ~1.2 MB: seconds of work
+    watcher = Watcher(tmp_path / "s.db", Folders.beside(inbox), WatchSettings(settle=0.3, jobs=2, rescan=5))
+    caplog.set_level("INFO", logger="saraban.watch")
+    thread = threading.Thread(target=watcher.run)
+    thread.start()
+    try:
+        _wait_for(lambda: "watching" in caplog.text, 60, "the watcher to start")
+        time.sleep(0.8)  # the report has settled and is being read
+        for i, s in enumerate(samples):
+            if s.name != "report_q2.txt":
+                (inbox / f"memo_{i}.txt").write_bytes(s.read_bytes())
+        _wait_for(lambda: not (inbox / "big_report.txt").exists(), 120, "the report to be filed")
+    finally:
+        watcher.stop()
+        thread.join(timeout=30)
+    stored = [r.getMessage().split()[1] for r in caplog.records if r.getMessage().startswith("stored")]
+    assert stored[-1] == "big_report.txt" and len(stored) == len(samples), caplog.text
+
+
+def test_one_watcher_per_inbox(tmp_path):
+    from ingest.watch import WatcherBusyError
+    from ingest.watch.loop import _inbox_lock
+
+    folders = Folders.beside(tmp_path / "inbox")
+    folders.inbox.mkdir()
+    with _inbox_lock(folders):
+        with pytest.raises(WatcherBusyError, match="another saraban watch is running"):
+            Watcher(tmp_path / "s.db", folders, WatchSettings(once=True, jobs=1)).run()
+    with _inbox_lock(folders):  # released when the first one ends
+        pass
+
+
+def test_output_folders_inside_the_inbox_are_not_read_again(tmp_path, samples):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "memo.txt").write_bytes(samples[1].read_bytes())
+    (inbox / "broken.txt").write_bytes(b"\x00" * 10)
+    folders = Folders.beside(inbox, processed=inbox / "done", failed=inbox / "failed", duplicates=inbox / "dups")
+    for _ in range(2):
+        tally = Watcher(tmp_path / "s.db", folders, WatchSettings(settle=0.1, once=True, jobs=1)).run()
+    assert tally.counts == {}  # the second run found nothing new
+    assert (inbox / "done" / today() / "memo.txt").exists()
+    assert (inbox / "failed" / today() / "broken.txt").exists()
+    assert open_store(tmp_path / "s.db")["documents"].count == 2
+
+
+def test_once_exits_with_1_when_a_file_failed(tmp_path, samples):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "memo.txt").write_bytes(samples[0].read_bytes())
+    (inbox / "empty.txt").write_bytes(b"")
+    done = subprocess.run(
+        [sys.executable, "-m", "saraban", "watch", str(inbox), "--db", str(tmp_path / "s.db"), "--once",
+         "--settle", "0.1", "--jobs", "1"],
+        capture_output=True, text=True, cwd=REPO, env=dict(os.environ, PYTHAINLP_OFFLINE="1"), timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert re.search(r"stored +memo\.txt .* 1 page, 0 mentions -> processed/", done.stderr)
+    assert re.search(r"failed +empty\.txt .*empty file", done.stderr)
+    assert done.stderr.rstrip().endswith("1 failed, 1 stored")
+
+
+@pytest.mark.slow
+def test_a_folder_moved_into_the_inbox_is_found_by_events_alone(tmp_path, samples):
+    """No rescan comes (--rescan 600): file events alone must lead to the files of a dragged-in folder."""
+    inbox, outside = tmp_path / "inbox", tmp_path / "desk" / "กองคลัง"
+    inbox.mkdir()
+    (outside / "2567").mkdir(parents=True)
+    for s in samples[:3]:
+        (outside / "2567" / s.name).write_bytes(s.read_bytes())
+    log = tmp_path / "watch.log"
+    env = dict(os.environ, PYTHAINLP_OFFLINE="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "saraban", "watch", str(inbox), "--db", str(tmp_path / "s.db"), "--settle", "0.3",
+         "--rescan", "600", "--jobs", "1"],
+        stdout=subprocess.DEVNULL, stderr=log.open("wb"), env=env, cwd=REPO, start_new_session=True,
+    )
+    try:
+        _wait_for(lambda: "(events," in log.read_text(encoding="utf-8"), 60, "the watcher to start")
+        time.sleep(0.5)  # past its first scan
+        os.rename(outside, inbox / "กองคลัง")
+        day = tmp_path / "processed" / today() / "กองคลัง" / "2567"
+        _wait_for(lambda: all((day / s.name).exists() for s in samples[:3]), 30, "the moved-in files to be filed")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def _dies_on_bomb(text: str) -> list:
+    """An extractor that kills its process, as a crash in a PDF library or the OOM killer would."""
+    if "ระเบิดเวลา" in text:
+        os._exit(3)
+    return []
+
+
+def test_a_file_that_kills_its_worker_is_failed_and_the_rest_go_on(tmp_path, samples):
+    from extractors.registry import EXTRACTORS, ExtractorSpec
+    from saraban.pipeline import RunContext
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "bomb.txt").write_text("บันทึกข้อความ ระเบิดเวลา", encoding="utf-8")
+    for s in samples[:2]:
+        (inbox / s.name).write_bytes(s.read_bytes())
+    ctx = RunContext(extractors={**EXTRACTORS, "bomb": ExtractorSpec("bomb", _dies_on_bomb, "1")})
+    folders = Folders.beside(inbox)
+    tally = Watcher(tmp_path / "s.db", folders, WatchSettings(settle=0.1, once=True, jobs=1), ctx=ctx).run()
+    assert (tally[STORED], tally[FAILED]) == (2, 1)
+    failed = folders.failed / today() / "bomb.txt"
+    assert "WorkerCrashedError" in note_path(failed).read_text(encoding="utf-8")
+    db = open_store(tmp_path / "s.db")
+    assert document_for(db, hashlib.sha256(failed.read_bytes()).hexdigest())["error_type"] == "WorkerCrashedError"
+
+
+_name_part = st.text(alphabet=st.sampled_from("กขคงหนังสือ๑๒3 ab-_.()[]+"), min_size=1, max_size=12)
+
+
+@given(stem=_name_part.filter(lambda s: s.strip(".") == s and s.strip() == s),
+       suffix=st.sampled_from([".pdf", ".txt", ".docx", ""]), taken=st.integers(0, 3))
+@settings(max_examples=60, deadline=None)
+def test_a_planned_name_is_free_and_recognised_as_planned(tmp_path_factory, stem, suffix, taken):
+    root = tmp_path_factory.mktemp("out")
+    rel = Path("กองคลัง") / f"{stem}{suffix}"
+    for _ in range(taken):
+        dest = plan_destination(root, rel, day="2026-11-23")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(b"x")
+    dest = plan_destination(root, rel, day="2026-11-23")
+    assert not dest.exists()
+    assert is_planned_for(dest, root, rel)
+    assert not is_planned_for(dest, root, Path("กองช่าง") / rel.name)
+
+
+@given(rel=st.lists(st.text(alphabet=st.sampled_from("กขหนังสือab.~$_@ -/\\"), min_size=1, max_size=8),
+                    min_size=1, max_size=4))
+@settings(max_examples=200, deadline=None)
+def test_the_filter_never_takes_a_name_outside_the_inbox_or_hidden(rel):
+    inbox = Path("/srv/inbox")
+    path = Path(inbox, *rel)
+    if is_wanted_path(path, inbox):
+        inside = Path(os.path.relpath(os.path.normpath(path), inbox))
+        assert not str(inside).startswith("..")
+        assert not any(part.startswith(".") for part in inside.parts)
+        assert is_wanted_name(inside.name)
