@@ -6,6 +6,7 @@ and the loop goes on to the next.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,9 +41,36 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
     """
     for path in map(Path, paths):
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and is_supported_name(p))
+            yield from _walk(path)
         else:
             yield path
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Supported files under ``folder`` in the order of ``sorted(folder.rglob("*"))``, streamed.
+
+    One folder's names are sorted at a time, so an archive of tens of thousands
+    of files is never held as one list (issue 7). Folder symlinks are not
+    followed, so a link back up the tree cannot loop.
+    """
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path))
+        elif entry.is_file() and is_supported_name(Path(entry.name)):
+            yield Path(entry.path)
+
+
+def check_stored(db: Database, path: Path, sha: str) -> Outcome | None:
+    """The outcome for bytes already stored (seen again, or a duplicate copy noted); None if new."""
+    if not already_seen(db, sha):
+        return None
+    doc_id = record_duplicate(db, path, sha)
+    stored_path = db[schema.DOCUMENTS].get(doc_id)["path"] if doc_id else None
+    return Outcome(path, SEEN if stored_path == str(path) else DUPLICATE, doc_id)
 
 
 def ingest_file(db: Database, path: Path, ctx: RunContext) -> Outcome:
@@ -52,10 +80,9 @@ def ingest_file(db: Database, path: Path, ctx: RunContext) -> Outcome:
     except OSError as err:
         error = MissingFileError(path, f"cannot read: {err.strerror or err}")
         return Outcome(path, FAILED, record_failure(db, path, None, error), error)
-    if already_seen(db, sha):
-        doc_id = record_duplicate(db, path, sha)
-        stored_path = db[schema.DOCUMENTS].get(doc_id)["path"] if doc_id else None
-        return Outcome(path, SEEN if stored_path == str(path) else DUPLICATE, doc_id)
+    seen = check_stored(db, path, sha)
+    if seen is not None:
+        return seen
     try:
         result = process_file(path, ctx)
     except Exception as err:  # the edge: any failure on one file is recorded, the run goes on

@@ -313,3 +313,13 @@ def search_pages(db: Database, query: str, limit: int = 20) -> list[dict[str, An
         "order by p.doc_id, p.number limit ?"
     )
     return [dict(r) for r in db.query(sql, [escape_fts_thai(query), limit])]
+
+
+def count_to_reprocess(db: Database, all: bool = False) -> int:  # noqa: A002
+    """How many documents ``documents_to_reprocess(db, all)`` will yield (a progress bar's total)."""
+    sql = f"select count(*) from [{schema.DOCUMENTS}] where status = ?"
+    params: list[Any] = [STATUS_OK]
+    if not all:
+        sql += " and (extractors_version is null or extractors_version != ?)"
+        params.append(extractors_version())
+    return db.execute(sql, params).fetchone()[0]

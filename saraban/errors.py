@@ -13,6 +13,11 @@ class SarabanError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path, self.reason = Path(path), reason
 
+    def __reduce__(self) -> tuple[type, tuple[Path, str]]:
+        # rebuilt from (path, reason), not from the message: errors cross process
+        # boundaries (saraban.batch's process pool and Dask workers) by pickling
+        return type(self), (self.path, self.reason)
+
 
 class MissingFileError(SarabanError):
     """The path does not exist or is not a regular file."""
