@@ -117,6 +117,16 @@ COLUMNS: dict[str, str] = {
     "seen_at": "พบเมื่อ (UTC) / Seen at (UTC)",
 }
 
+# Where a fixed table's column means something else than in the field tables.
+TABLE_COLUMNS: dict[str, dict[str, str]] = {
+    schema.PAGES: {
+        "id": "เอกสาร:หน้า / Document:page",
+        "text": "ข้อความดิบของหน้า / The page's raw text",
+        "confidence": "ความมั่นใจ OCR เฉลี่ย 0-100 (ว่างถ้าไม่ใช่ OCR) / Mean OCR word confidence 0-100 (empty if not OCR)",
+    },
+    schema.DOCUMENTS: {"doc_id": "รหัสเอกสาร (ชื่อไฟล์) / Document id (the file name)"},
+}
+
 # Columns faceted by default wherever a table has them: year, agency, unit,
 # goal, province (and the document), in that order.
 FACETS = ("year", "agency_code", "unit", "goal", "target_goal", "valid", "name", "doc_id")
@@ -198,7 +208,11 @@ def build_metadata(db: Database, database_name: str) -> dict[str, Any]:
         meta: dict[str, Any] = {
             "title": title,
             "description": description,
-            "columns": {c: COLUMNS[c] for c in db[table].columns_dict if c in COLUMNS},
+            "columns": {
+                c: TABLE_COLUMNS.get(table, {}).get(c) or COLUMNS[c]
+                for c in db[table].columns_dict
+                if c in COLUMNS or c in TABLE_COLUMNS.get(table, {})
+            },
         }
         facets = [c for c in FACETS if c in cols and table not in (schema.SDG_GOALS, schema.COPIES)]
         if table == schema.DOCUMENTS:

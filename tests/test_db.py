@@ -160,3 +160,153 @@ def test_default_tokenizer_would_not_find_thai(tmp_path):
     conn.execute("insert into t values ('โครงการธนาคารขยะของชุมชน')")
     assert conn.execute("""select count(*) from t where t match '"ธนาคารขยะ"'""").fetchone()[0] == 0
     assert schema.FTS_TOKENIZER == "trigram"
+
+
+# --- the schema follows the registry -----------------------------------------
+
+import dataclasses  # noqa: E402
+import re  # noqa: E402
+
+from extractors.records import Record  # noqa: E402
+from extractors.registry import ExtractorSpec  # noqa: E402
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class ClockTime(Record):
+    """A time of day, e.g. ``เวลา 09.30 น.``."""
+
+    hhmm: str
+    hour: int
+    afternoon: bool
+
+
+_CLOCK = re.compile(r"เวลา\s*(\d{1,2})[.:](\d{2})\s*น\.")
+
+
+def extract_clock_times(text: str) -> list[ClockTime]:
+    """Times of day written ``เวลา 09.30 น.``."""
+    return [
+        ClockTime(text=m.group(0), start=m.start(), end=m.end(),
+                  hhmm=f"{int(m.group(1)):02d}:{m.group(2)}", hour=int(m.group(1)), afternoon=int(m.group(1)) >= 12)
+        for m in _CLOCK.finditer(text)
+    ]
+
+
+@pytest.fixture
+def clock_field(monkeypatch):
+    """The registry with one more field, as a helper adding an extractor would leave it."""
+    monkeypatch.setitem(EXTRACTORS, "clock", ExtractorSpec("clock", extract_clock_times, "1"))
+    return "clock"
+
+
+def test_a_new_registry_field_gets_a_typed_table(tmp_path, clock_field):
+    db = open_store(tmp_path / "s.db")
+    cols = db[clock_field].columns_dict
+    assert (cols["hhmm"], cols["hour"], cols["afternoon"], cols["confidence"]) == (str, int, int, float)
+    indexed = {tuple(i.columns) for i in db[clock_field].indexes}
+    assert {("hhmm",), ("hour",), ("afternoon",), ("page_id",)} <= indexed
+    result = process_text("ประชุมวันนี้ เวลา ๑๓.๓๐ น.\fหน้าสอง เวลา 09:00 น.", "minutes")
+    save_document(db, result)
+    rows = list(db[clock_field].rows_where(order_by="seq"))
+    assert [(r["hhmm"], r["afternoon"], r["page"], r["page_id"]) for r in rows] == [
+        ("13:30", 1, 1, "minutes:1"), ("09:00", 0, 2, "minutes:2"),
+    ]
+    # the span points at the matched text, in the normalized text of its page
+    assert rows[0]["text"] == "เวลา ๑๓.๓๐ น."
+    assert rows[0]["extractor"].endswith("extract_clock_times") and rows[0]["extractor_version"] == "1"
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class ClockTimeWithMinute(ClockTime):
+    """The same record after its extractor learned one more key."""
+
+    minute: int = 0
+
+
+def extract_clock_times_v2(text: str) -> list[ClockTimeWithMinute]:
+    """Version 2: the minute as a number too."""
+    return [ClockTimeWithMinute(**{f.name: getattr(t, f.name) for f in dataclasses.fields(t)}, minute=int(t.hhmm[-2:]))
+            for t in extract_clock_times(text)]
+
+
+def test_an_existing_store_gains_a_new_fields_table_then_a_new_column(tmp_path, monkeypatch):
+    path = tmp_path / "s.db"
+    open_store(path).close()
+    monkeypatch.setitem(EXTRACTORS, "clock", ExtractorSpec("clock", extract_clock_times, "1"))
+    db = open_store(path)
+    save_document(db, process_text("เวลา ๑๓.๓๐ น.", "memo"))
+    assert "clock" in db.table_names() and "minute" not in db["clock"].columns_dict
+    db.close()
+    monkeypatch.setitem(EXTRACTORS, "clock", ExtractorSpec("clock", extract_clock_times_v2, "2"))
+    db = open_store(path)
+    assert db["clock"].columns_dict["minute"] is int
+    [(doc_id, texts)] = documents_to_reprocess(db)
+    save_reprocessed(db, process_text(PAGE_BREAK.join(texts), doc_id))
+    assert [(r["hhmm"], r["minute"]) for r in db["clock"].rows] == [("13:30", 30)]
+
+
+def test_version_change_marks_documents_for_reprocessing(store, clock_field):
+    """A new or changed extractor changes extractors_version(): every document is out of date."""
+    todo = [doc_id for doc_id, _ in documents_to_reprocess(store)]
+    assert len(todo) == 5
+
+
+# --- saraban ingest ----------------------------------------------------------
+
+from click.testing import CliRunner  # noqa: E402
+
+from saraban.cli import cli  # noqa: E402
+
+
+def _ingest(*args):
+    return CliRunner().invoke(cli, ["ingest", *map(str, args)])
+
+
+def test_ingest_a_folder_twice_adds_nothing(tmp_path, samples):
+    inbox = tmp_path / "inbox" / "2566"
+    inbox.mkdir(parents=True)
+    for p in samples:
+        (inbox / p.name).write_bytes(p.read_bytes())
+    (inbox / "notes.xls").write_bytes(b"not read: an unsupported name inside a folder")
+    db_file = tmp_path / "s.db"
+    first = _ingest(tmp_path / "inbox", "--db", db_file)
+    assert first.exit_code == 0, first.output
+    db = open_store(db_file)
+    counts = {t: db[t].count for t in ["documents", "pages", *EXTRACTORS]}
+    assert counts["documents"] == 5
+    second = _ingest(tmp_path / "inbox", "--db", db_file)
+    assert second.exit_code == 0
+    assert "5 seen" in second.output
+    assert {t: db[t].count for t in counts} == counts
+
+
+def test_ingest_reports_a_bad_file_records_it_and_goes_on(tmp_path, samples):
+    bad = tmp_path / "scan.pdf"
+    bad.write_bytes(b"PK\x03\x04 a zip that is not a docx, named .pdf")
+    db_file = tmp_path / "s.db"
+    result = _ingest(bad, *samples[:2], "--db", db_file)
+    assert result.exit_code == 1
+    line = next(ln for ln in result.output.splitlines() if str(bad) in ln)
+    assert line.startswith(f"saraban: {bad}: ")
+    db = open_store(db_file)
+    statuses = {r["doc_id"]: r["status"] for r in db["documents"].rows}
+    assert statuses == {"scan": "failed", samples[0].stem: "ok", samples[1].stem: "ok"}
+    assert db["pages"].count_where("doc_id = 'scan'") == 0
+
+
+def test_ingest_notes_a_copy_under_another_name(tmp_path, samples):
+    copy = tmp_path / "สำเนา.txt"
+    copy.write_bytes(samples[0].read_bytes())
+    db_file = tmp_path / "s.db"
+    result = _ingest(samples[0], copy, "--db", db_file)
+    assert result.exit_code == 0
+    assert "1 duplicate, 1 stored" in result.output
+    db = open_store(db_file)
+    assert db["documents"].count == 1
+    assert [r["path"] for r in db["copies"].rows] == [str(copy)]
+
+
+def test_ingest_and_serve_have_help():
+    for command in ("ingest", "serve"):
+        result = CliRunner().invoke(cli, [command, "--help"])
+        assert result.exit_code == 0 and "Example: saraban" in result.output
