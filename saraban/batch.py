@@ -55,6 +55,8 @@ MAX_POOL_BREAKS = 2
 # Paths shown per failure reason in the summary.
 FAILURE_EXAMPLES = 3
 REPROCESSED = "reprocessed"
+# Seconds to wait for a Dask scheduler to answer before giving up.
+DASK_CONNECT_TIMEOUT_S = 10
 
 
 # --- worker side: module-level functions, so a process pool or Dask can pickle them by name
@@ -164,7 +166,7 @@ class DaskRunner(Runner):
     def __init__(self, address: str) -> None:
         from distributed import Client
 
-        self.client = Client(address)
+        self.client = Client(address, timeout=DASK_CONNECT_TIMEOUT_S)
         self.workers = max(sum(self.client.nthreads().values()), 1)
         self.slots = self.workers * IN_FLIGHT_PER_WORKER
 
