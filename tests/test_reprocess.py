@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 from click.testing import CliRunner
 
 from archive_fixtures import snapshot, write_letters
 from db.store import count_to_reprocess, open_store
-from extractors import dates as dates_module
+from extractors.records import Record
 from extractors.registry import EXTRACTORS, extractors_version
 from normalizers import thai_digits_to_arabic
 from saraban.batch import ingest_archive, reprocess_store
@@ -20,14 +21,12 @@ pytestmark = pytest.mark.issue(7)
 BUMPED = "bumped-for-test"
 
 
-def every_buddhist_year(text: str) -> list[dates_module.Date]:
+def every_buddhist_year(text: str) -> list[Record]:
     """A 'new version' of the dates extractor: every Arabic-digit year 2500-2599, nothing else.
 
     Module level, so a worker process can unpickle it by name.
     """
-    import re
-
-    return [dates_module.Date(text=m.group(0), start=m.start(), end=m.end(), confidence=0.5)
+    return [Record(text=m.group(0), start=m.start(), end=m.end(), confidence=0.5)
             for m in re.finditer(r"(?<![0-9])25[0-9]{2}(?![0-9])", text)]
 
 
