@@ -133,8 +133,9 @@ class InlineRunner(Runner):
 class PoolRunner(Runner):
     """``--jobs N``: a pool of N worker processes on this machine.
 
-    Workers are spawned, not forked: the writer holds an SQLite connection and
-    threads, neither of which a fork may copy.
+    Workers come from a fork server, not a fork of the writer: the writer holds
+    an SQLite connection and threads, neither of which a fork may copy. The
+    server imports the pipeline once, so each worker starts with it loaded.
     """
 
     def __init__(self, jobs: int) -> None:
@@ -143,7 +144,9 @@ class PoolRunner(Runner):
         self._start()
 
     def _start(self) -> None:
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["saraban.batch"])
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
         return self._pool.submit(fn, *args)
