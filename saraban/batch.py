@@ -35,25 +35,24 @@ from sqlite_utils import Database
 from db.load import DUPLICATE, FAILED, SEEN, STORED, check_stored, expand_paths
 from db.store import (
     already_seen,
-    count_to_reprocess,
     documents_to_reprocess,
     record_duplicate,
     record_failure,
     save_document,
     save_reprocessed,
 )
-from saraban.errors import MissingFileError, SarabanError
+from saraban.errors import MissingFileError, SarabanError, WorkerDiedError
 from saraban.pipeline import PAGE_BREAK, DocumentResult, RunContext, process_file, process_text, sha256_file
 from saraban.progress import Progress
 
 # Tasks handed out and not yet stored, per worker: enough that no worker waits
 # while the writer commits, few enough that memory does not grow with the archive.
 IN_FLIGHT_PER_WORKER = 4
-# A task that was running when the process pool broke twice (a worker killed by
-# a segfault or the OOM killer) is recorded as failed instead of tried again.
-MAX_POOL_BREAKS = 2
-# Paths shown per failure reason in the summary.
+# Paths shown per failure reason in the summary, and distinct reasons kept (the
+# rest are counted together), so the summary stays small however many fail.
 FAILURE_EXAMPLES = 3
+FAILURE_REASONS = 50
+OTHER_REASONS = "(other reasons)"
 REPROCESSED = "reprocessed"
 # Seconds to wait for a Dask scheduler to answer before giving up.
 DASK_CONNECT_TIMEOUT_S = 10
@@ -156,7 +155,7 @@ class PoolRunner(Runner):
         self._start()
 
     def close(self) -> None:
-        self._pool.shutdown()
+        self._pool.shutdown(cancel_futures=True)  # nothing is pending unless the run was interrupted
 
 
 class DaskRunner(Runner):
@@ -199,7 +198,6 @@ class _Slot:
     info: dict[str, Any] = field(default_factory=dict)
     future: Any = None
     result: Any = None
-    breaks: int = 0
 
 
 def _in_order(runner: Runner, slots: Iterator[_Slot]) -> Iterator[_Slot]:
@@ -227,8 +225,8 @@ def _in_order(runner: Runner, slots: Iterator[_Slot]) -> Iterator[_Slot]:
         if head.future is not None:
             try:
                 head.result = head.future.result()
-            except BrokenProcessPool as err:
-                _resubmit(runner, window, err)
+            except BrokenProcessPool:
+                _isolate(runner, window)
                 continue
             except Exception as err:  # noqa: BLE001 - the edge: recorded against this item
                 head.result = Failed(err)
@@ -237,22 +235,29 @@ def _in_order(runner: Runner, slots: Iterator[_Slot]) -> Iterator[_Slot]:
         fill()
 
 
-def _resubmit(runner: Runner, window: deque[_Slot], err: BaseException) -> None:
-    """The pool died under these tasks: start a new one and hand them out again.
+def _finished(future: Any) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
 
-    A task that was in flight at ``MAX_POOL_BREAKS`` breaks gets the error as
-    its result instead, so one file that kills its worker cannot stop the run.
+
+def _isolate(runner: Runner, window: deque[_Slot]) -> None:
+    """A worker process died (a crash in a native library, the OOM killer) and took the pool with it.
+
+    Every task of the window that had not finished runs again, alone in a new
+    pool, so the one that kills its worker is known: it gets a
+    ``WorkerDiedError``, the others their results, and the run goes on.
     """
     runner.restart()
     for slot in window:
-        if slot.future is None:
+        if slot.future is None or _finished(slot.future):
             continue
-        slot.breaks += 1
-        if slot.breaks >= MAX_POOL_BREAKS:
-            slot.future, slot.result = None, Failed(err)
-        else:
-            fn, args = slot.task  # type: ignore[misc]
-            slot.future = runner.submit(fn, *args)
+        fn, args = slot.task  # type: ignore[misc]
+        try:
+            slot.result = runner.submit(fn, *args).result()
+        except BrokenProcessPool:
+            slot.result = Failed(WorkerDiedError(slot.key, "the worker process died on it "
+                                                           "(a crash, or out of memory)"))
+            runner.restart()
+        slot.future = None
 
 
 # --- the summary
@@ -277,6 +282,8 @@ class Summary:
         self.counts[FAILED] += 1
         reason = error.reason if isinstance(error, SarabanError) else str(error)
         key = f"{type(error).__name__}: {reason}"
+        if key not in self.failures and len(self.failures) >= FAILURE_REASONS:
+            key = OTHER_REASONS
         entry = self.failures.setdefault(key, [0, []])
         entry[0] += 1
         if len(entry[1]) < FAILURE_EXAMPLES:
@@ -327,7 +334,7 @@ def ingest_archive(db: Database, paths: Iterable[Path], *, db_path: str = "", ct
     ctx = ctx or RunContext()
     paths = list(paths)
     if progress is None:
-        progress = Progress(sum(1 for _ in expand_paths(paths)), label="saraban ingest", enabled=False)
+        progress = Progress(None, label="saraban ingest", enabled=False)
     own_runner = runner is None
     runner = runner or make_runner(jobs, dask_address)
     # Files run side by side: each takes its pages one at a time (no OCR threads on top).
@@ -413,7 +420,7 @@ def reprocess_store(db: Database, *, all: bool = False, db_path: str = "",  # no
     """
     ctx = ctx or RunContext()
     if progress is None:
-        progress = Progress(count_to_reprocess(db, all=all), label="saraban reprocess", unit="doc", enabled=False)
+        progress = Progress(None, label="saraban reprocess", unit="doc", enabled=False)
     own_runner = runner is None
     runner = runner or make_runner(jobs, dask_address)
     worker_ctx = dataclasses.replace(ctx, jobs=1)

@@ -51,3 +51,7 @@ class EncodingError(SarabanError):
 
 class OcrError(SarabanError):
     """Tesseract failed on a page or is not installed."""
+
+
+class WorkerDiedError(SarabanError):
+    """The worker process reading this file died: a crash in a native library, or out of memory."""

@@ -1,6 +1,7 @@
 """Batch ingest of an archive (issue 7): parallel, one writer, resumable, progress and a summary."""
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import sqlite3
@@ -14,6 +15,8 @@ from click.testing import CliRunner
 from archive_fixtures import add_bad_files, snapshot, write_letters
 from db.load import expand_paths
 from db.store import open_store
+from extractors.records import Record
+from extractors.registry import EXTRACTORS
 from saraban.batch import (
     IN_FLIGHT_PER_WORKER,
     InlineRunner,
@@ -25,6 +28,7 @@ from saraban.batch import (
 )
 from saraban.cli import cli
 from saraban.errors import EmptyFileError, EncodingError
+from saraban.pipeline import RunContext
 from saraban.progress import Progress
 
 pytestmark = pytest.mark.issue(7)
@@ -268,3 +272,41 @@ def test_ingest_and_reprocess_have_help():
         result = CliRunner().invoke(cli, [command, "--help"])
         assert result.exit_code == 0 and "Example: saraban" in result.output
         assert "--jobs" in result.output and "--dask" in result.output
+
+
+def die_on_a_time_bomb(text: str) -> list[Record]:
+    """An extractor that kills its process on one letter, as a segfault in a native library would.
+
+    Module level, so a worker process can unpickle it by name.
+    """
+    if "ระเบิดเวลา" in text:
+        os._exit(70)
+    return []
+
+
+@pytest.mark.slow
+def test_a_file_that_kills_its_worker_fails_alone(tmp_path):
+    folder = tmp_path / "a"
+    write_letters(folder, 8)
+    bomb = folder / "box000" / "letter_bomb.txt"  # among the first five handed out
+    bomb.write_text("หนังสือ ระเบิดเวลา ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔", encoding="utf-8")
+    spec = dataclasses.replace(EXTRACTORS["dates"], fn=die_on_a_time_bomb)
+    ctx = RunContext(extractors={**EXTRACTORS, "dates": spec})
+    db = open_store(tmp_path / "s.db")
+    summary = ingest_archive(db, [folder], ctx=ctx, jobs=2)
+    assert (summary.counts["stored"], summary.failed) == (8, 1)
+    assert summary.failures == {
+        "WorkerDiedError: the worker process died on it (a crash, or out of memory)": [1, [str(bomb)]],
+    }
+    row = db["documents"].get("letter_bomb")
+    assert (row["status"], row["error_type"]) == ("failed", "WorkerDiedError")
+    assert row["error"].startswith(f"{bomb}: ")
+
+
+def test_the_summary_keeps_a_bounded_number_of_reasons():
+    summary = Summary("ingest", "s.db")
+    for i in range(500):
+        summary.add_failure(f"/archive/{i}.txt", RuntimeError(f"odd failure number {i}"))
+    assert summary.failed == 500
+    assert len(summary.failures) == 51
+    assert summary.failures["(other reasons)"][0] == 450
