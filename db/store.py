@@ -141,14 +141,31 @@ def _words(text: str) -> str:
     return " " + " ".join(words) + " "
 
 
-def _page_rows(doc_id: str, result: DocumentResult) -> list[dict[str, Any]]:
+def _norm_pages(result: DocumentResult) -> list[str]:
     norm_pages = result.norm.text.split(_PAGE_BREAK)
     if len(norm_pages) != len(result.pages):  # a normalizer ate a page break: normalize pages alone
         from normalizers import normalize
 
         norm_pages = [normalize(p.text).text for p in result.pages]
+    return norm_pages
+
+
+def page_words(result: DocumentResult) -> list[str]:
+    """Each page's ``words`` column: its normalized text segmented by PyThaiNLP.
+
+    The slow part of saving a page, and pure: a batch run computes it on its
+    workers and hands it to ``save_document``, so the one writer does not
+    segment every page itself (issue 7).
+    """
+    return [_words(text) for text in _norm_pages(result)]
+
+
+def _page_rows(doc_id: str, result: DocumentResult, words: list[str] | None = None) -> list[dict[str, Any]]:
+    norm_pages = _norm_pages(result)
+    if words is None or len(words) != len(norm_pages):
+        words = [_words(text) for text in norm_pages]
     rows = []
-    for page, text_norm in zip(result.pages, norm_pages):
+    for page, text_norm, page_words_ in zip(result.pages, norm_pages, words):
         rows.append({
             "id": page_id(doc_id, page.number),
             "doc_id": doc_id,
@@ -158,7 +175,7 @@ def _page_rows(doc_id: str, result: DocumentResult) -> list[dict[str, Any]]:
             "confidence": page.confidence,
             "text": page.text,
             "text_norm": text_norm,
-            "words": _words(text_norm),
+            "words": page_words_,
         })
     return rows
 
@@ -211,17 +228,18 @@ def _delete_content(db: Database, doc_id: str) -> None:
     db[schema.PAGES].delete_where("doc_id = ?", [doc_id])
 
 
-def save_document(db: Database, result: DocumentResult) -> str:
+def save_document(db: Database, result: DocumentResult, *, words: list[str] | None = None) -> str:
     """Replace everything stored for this document, in one transaction; return its stored id.
 
     Saving the same result twice gives the same rows (only ``processed_at``
-    moves), so a rerun after a crash is safe.
+    moves), so a rerun after a crash is safe. ``words`` is ``page_words(result)``
+    when the caller has it already (computed on a batch worker).
     """
     with _transaction(db):
         doc_id = _doc_id_for(db, result.doc_id, result.sha256, str(result.path))
         db[schema.DOCUMENTS].upsert(_document_row(doc_id, result, db), pk="doc_id")
         _delete_content(db, doc_id)
-        db[schema.PAGES].insert_all(_page_rows(doc_id, result), batch_size=BATCH_SIZE)
+        db[schema.PAGES].insert_all(_page_rows(doc_id, result, words), batch_size=BATCH_SIZE)
         _replace_fields(db, doc_id, result, [p.number for p in result.pages])
     return doc_id
 

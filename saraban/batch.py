@@ -36,6 +36,7 @@ from db.load import DUPLICATE, FAILED, SEEN, STORED, check_stored, expand_paths
 from db.store import (
     already_seen,
     documents_to_reprocess,
+    page_words,
     record_duplicate,
     record_failure,
     save_document,
@@ -77,10 +78,19 @@ def _portable(err: BaseException) -> BaseException:
     return err
 
 
-def extract_file(path: Path, ctx: RunContext) -> DocumentResult | Failed:
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """A worker's result for one file, with its pages' search words segmented there, not in the writer."""
+
+    result: DocumentResult
+    words: list[str]
+
+
+def extract_file(path: Path, ctx: RunContext) -> Extracted | Failed:
     """Worker side of ingest: one file through ``process_file`` (text layer or OCR)."""
     try:
-        return process_file(path, ctx)
+        result = process_file(path, ctx)
+        return Extracted(result, page_words(result))
     except Exception as err:  # the edge: the writer records the failure, the run goes on
         return Failed(_portable(err))
 
@@ -383,9 +393,9 @@ def _store_file(db: Database, slot: _Slot, summary: Summary, progress: Progress)
         progress.update(1)
         return
     result = slot.result
-    if slot.task is None or (isinstance(result, DocumentResult) and already_seen(db, result.sha256)):
+    if slot.task is None or (isinstance(result, Extracted) and already_seen(db, result.result.sha256)):
         # stored before this run, or earlier in it (the same bytes under another name)
-        sha = result.sha256 if isinstance(result, DocumentResult) else sha
+        sha = result.result.sha256 if isinstance(result, Extracted) else sha
         outcome = check_stored(db, path, sha)
         if outcome is None:  # the earlier copy failed: this copy is noted against it
             record_duplicate(db, path, sha)
@@ -398,11 +408,11 @@ def _store_file(db: Database, slot: _Slot, summary: Summary, progress: Progress)
         _note_failure(progress, path, result.error)
         progress.update(1)
         return
-    save_document(db, result)
+    save_document(db, result.result, words=result.words)
     summary.add(STORED)
-    for page in result.pages:
+    for page in result.result.pages:
         summary.pages[page.method] += 1
-    progress.update(1, pages=len(result.pages))
+    progress.update(1, pages=len(result.result.pages))
 
 
 # --- reprocess
@@ -447,7 +457,7 @@ def reprocess_store(db: Database, *, all: bool = False, db_path: str = "",  # no
 
 
 __all__ = [
-    "DUPLICATE", "FAILED", "REPROCESSED", "SEEN", "STORED", "DaskRunner", "Failed", "InlineRunner",
+    "DUPLICATE", "FAILED", "REPROCESSED", "SEEN", "STORED", "DaskRunner", "Extracted", "Failed", "InlineRunner",
     "PoolRunner", "Runner", "Summary", "extract_file", "ingest_archive", "make_runner", "reextract_pages",
     "reprocess_store",
 ]

@@ -310,3 +310,15 @@ def test_the_summary_keeps_a_bounded_number_of_reasons():
     assert summary.failed == 500
     assert len(summary.failures) == 51
     assert summary.failures["(other reasons)"][0] == 450
+
+
+def test_words_segmented_on_a_worker_store_the_same_pages(tmp_path, samples):
+    from db.store import page_words, save_document
+    from saraban.pipeline import process_file, process_text
+
+    result = process_file(samples[0])
+    here, there = open_store(tmp_path / "here.db"), open_store(tmp_path / "there.db")
+    save_document(here, result)
+    save_document(there, result, words=page_words(result))
+    assert list(there["pages"].rows) == list(here["pages"].rows)
+    assert page_words(process_text("ธนาคารขยะ ๓ แห่ง\fงบประมาณ")) == [" ธนาคาร ขยะ ๓ แห่ง ", " งบประมาณ "]
