@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+import sqlite3
 
 from sqlite_utils import Database
 
@@ -85,9 +86,11 @@ def ingest_file(db: Database, path: Path, ctx: RunContext) -> Outcome:
         return seen
     try:
         result = process_file(path, ctx)
+        return Outcome(path, STORED, save_document(db, result))
+    except sqlite3.OperationalError:
+        raise  # the database itself is unusable (disk full, locked past the timeout): stop the run
     except Exception as err:  # the edge: any failure on one file is recorded, the run goes on
         return Outcome(path, FAILED, record_failure(db, path, sha, err), err)
-    return Outcome(path, STORED, save_document(db, result))
 
 
 def ingest_paths(db: Database, paths: Iterable[Path], ctx: RunContext | None = None) -> Iterator[Outcome]:

@@ -32,8 +32,8 @@ SDG_GOALS = "sdg_goals"
 PAGES_FTS = "pages_fts"
 # Full-text search over pages: trigram substrings of the normalized text (Thai has no
 # spaces between words, and unicode61 splits Thai at every vowel and tone mark), plus
-# a column of PyThaiNLP words that searches shorter than three characters use.
-FTS_COLUMNS = ("text_norm", "words")
+# a column of PyThaiNLP syllables that searches shorter than three characters use.
+FTS_COLUMNS = ("text_norm", "syllables")
 FTS_TOKENIZER = "trigram"
 
 DOCUMENT_COLUMNS: dict[str, type] = {
@@ -62,7 +62,7 @@ PAGE_COLUMNS: dict[str, type] = {
     "confidence": float,
     "text": str,
     "text_norm": str,
-    "words": str,
+    "syllables": str,
 }
 
 COPY_COLUMNS: dict[str, type] = {"doc_id": str, "path": str, "seen_at": str}
@@ -185,12 +185,15 @@ def field_columns(field: str, spec: ExtractorSpec | None = None) -> dict[str, ty
     """Every column of a field's table, in the order Datasette shows them."""
     spec = spec or EXTRACTORS[field]
     own = record_columns(record_class(spec))
+    # what a researcher reads first: the document and page, the record's keys and
+    # their facet columns, then the matched text, its confidence and the spans
     cols: dict[str, type] = {"doc_id": str, "seq": int, "page_id": str}
-    cols.update(own)
-    cols.update(PROVENANCE_COLUMNS)
+    cols.update({k: v for k, v in own.items() if k not in BASE_RECORD_KEYS})
     for d in DERIVED:
         if d.source in own:
             cols.update({k: v for k, v in d.columns.items() if k not in cols})
+    cols.update({k: v for k, v in own.items() if k in BASE_RECORD_KEYS})
+    cols.update(PROVENANCE_COLUMNS)
     return cols
 
 

@@ -109,7 +109,7 @@ COLUMNS: dict[str, str] = {
     "label": "เอกสารและหน้า / Document and page",
     "method": "อ่านด้วย text / text-layer / ocr / docx / pptx",
     "text_norm": "ข้อความที่ปรับแล้ว (ที่ตัวสกัดอ่าน) / Normalized text (what the extractors read)",
-    "words": "คำที่ตัดด้วย PyThaiNLP (สำหรับค้นคำสั้น) / PyThaiNLP words (for short searches)",
+    "syllables": "พยางค์ที่ตัดด้วย PyThaiNLP (สำหรับค้นคำสั้น เช่น งบ) / PyThaiNLP syllables (for short searches such as งบ)",
     "th_short": "ชื่อสั้น (ไทย) / Short title, Thai",
     "th_long": "ชื่อเต็ม (ไทย) / Full title, Thai",
     "en_short": "ชื่อสั้น (อังกฤษ) / Short title, English",
@@ -135,18 +135,27 @@ FACETS = ("year", "agency_code", "unit", "goal", "target_goal", "valid", "name",
 def _canned_queries(have: dict[str, set[str]]) -> dict[str, dict[str, Any]]:
     """The queries researchers asked for, each kept only when its tables and columns exist."""
     queries: dict[str, tuple[dict[str, set[str]], dict[str, Any]]] = {
-        "projects_per_goal": ({"goals": {"goal"}, "counts": {"value", "unit", "page_id"}}, {
+        "projects_per_goal": ({"goals": {"goal", "start", "end", "page"},
+                               "counts": {"value", "unit", "start", "page"}}, {
             "title": "โครงการตามเป้าหมาย SDG / Projects per SDG goal",
-            "description": "เอกสารและจำนวนครั้งที่กล่าวถึงแต่ละเป้าหมาย และจำนวนโครงการที่ระบุในหน้าเดียวกัน / "
-                           "Documents and mentions per goal, and the project counts stated on the same pages.",
+            "description": "เอกสารและจำนวนครั้งที่กล่าวถึงแต่ละเป้าหมาย และจำนวนโครงการที่ระบุต่อจากเป้าหมายนั้น "
+                           "(เช่น เป้าหมายหลักที่ 2 ... จำนวน 106 โครงการ) / Documents and mentions per goal, and the "
+                           "project counts stated right after a goal mention (within 80 characters, before the next goal).",
             "sql": (
+                "with stated as (\n"
+                "  select g.goal, g.doc_id,\n"
+                "    (select c.value from counts c\n"
+                "      where c.doc_id = g.doc_id and c.page = g.page and c.unit = 'โครงการ'\n"
+                "        and c.start >= g.[end] and c.start - g.[end] <= 80\n"
+                "        and not exists (select 1 from goals g2 where g2.doc_id = g.doc_id and g2.page = g.page\n"
+                "                        and g2.start >= g.[end] and g2.start < c.start)\n"
+                "      order by c.start limit 1) as projects\n"
+                "  from goals g\n"
+                ")\n"
                 "select sg.goal, sg.th_short, sg.en_short,\n"
-                "  count(distinct g.doc_id) as documents,\n"
-                "  count(g.doc_id) as mentions,\n"
-                "  (select sum(c.value) from counts c where c.unit = 'โครงการ'\n"
-                "     and c.page_id in (select g2.page_id from goals g2 where g2.goal = sg.goal)) as projects_on_same_pages,\n"
-                "  group_concat(distinct g.doc_id) as document_ids\n"
-                "from sdg_goals sg left join goals g on g.goal = sg.goal\n"
+                "  count(distinct s.doc_id) as documents, count(s.doc_id) as mentions,\n"
+                "  sum(s.projects) as projects_stated, group_concat(distinct s.doc_id) as document_ids\n"
+                "from sdg_goals sg left join stated s on s.goal = sg.goal\n"
                 "group by sg.goal order by sg.goal"
             ),
         }),

@@ -98,6 +98,16 @@ def already_seen(db: Database, sha256: str) -> bool:
     return bool(rows)
 
 
+def document_for(db: Database, sha256: str) -> dict[str, Any] | None:
+    """The stored ``documents`` row for these bytes (processed or failed), or None.
+
+    ``saraban watch`` reads ``path`` and ``status`` to finish, after a crash,
+    a move that the database already recorded.
+    """
+    rows = list(db.query(f"select * from [{schema.DOCUMENTS}] where sha256 = ? limit 1", [sha256]))
+    return rows[0] if rows else None
+
+
 def _doc_id_for(db: Database, wanted: str, sha256: str | None, path: str) -> str:
     """The stored id: the row these bytes already have, else the file's stem, made unique.
 
@@ -129,16 +139,17 @@ def page_id(doc_id: str, number: int) -> str:
     return f"{doc_id}:{number}"
 
 
-def _words(text: str) -> str:
-    """The page as PyThaiNLP words separated by spaces, padded with a space at both ends.
+def _syllables(text: str) -> str:
+    """The page as Thai syllables separated by spaces, padded with a space at both ends.
 
-    Searches shorter than three characters match here at a word's start
-    (``งบ`` finds ``งบประมาณ``): the trigram index cannot see them in the text.
+    Searches shorter than three characters match here at a syllable's start
+    (``งบ`` finds ``ปีงบประมาณ``, not ``ความสงบ``): the trigram index cannot see
+    them. PyThaiNLP's syllable dictionary (engine ``dict``) splits ปีงบประมาณ into
+    ปี งบ ประ มาณ, where its word segmenter keeps it whole.
     """
-    from pythainlp.tokenize import word_tokenize
+    from pythainlp.tokenize import subword_tokenize
 
-    words = [w for w in word_tokenize(text, engine="newmm", keep_whitespace=False) if w.strip()]
-    return " " + " ".join(words) + " "
+    return " " + " ".join(s for s in subword_tokenize(text, engine="dict") if s.strip()) + " "
 
 
 def _norm_pages(result: DocumentResult) -> list[str]:
@@ -151,21 +162,20 @@ def _norm_pages(result: DocumentResult) -> list[str]:
 
 
 def page_words(result: DocumentResult) -> list[str]:
-    """Each page's ``words`` column: its normalized text segmented by PyThaiNLP.
+    """The ``syllables`` search column of each page: PyThaiNLP splitting, the slow part of saving.
 
-    The slow part of saving a page, and pure: a batch run computes it on its
-    workers and hands it to ``save_document``, so the one writer does not
-    segment every page itself (issue 7).
+    ``saraban watch`` computes it in its extraction processes and passes it to
+    ``save_document(..., words=...)``, so its one writer does not tokenize.
     """
-    return [_words(text) for text in _norm_pages(result)]
+    return [_syllables(t) for t in _norm_pages(result)]
 
 
 def _page_rows(doc_id: str, result: DocumentResult, words: list[str] | None = None) -> list[dict[str, Any]]:
     norm_pages = _norm_pages(result)
     if words is None or len(words) != len(norm_pages):
-        words = [_words(text) for text in norm_pages]
+        words = [_syllables(t) for t in norm_pages]
     rows = []
-    for page, text_norm, page_words_ in zip(result.pages, norm_pages, words):
+    for page, text_norm, syllables in zip(result.pages, norm_pages, words):
         rows.append({
             "id": page_id(doc_id, page.number),
             "doc_id": doc_id,
@@ -175,7 +185,7 @@ def _page_rows(doc_id: str, result: DocumentResult, words: list[str] | None = No
             "confidence": page.confidence,
             "text": page.text,
             "text_norm": text_norm,
-            "words": page_words_,
+            "syllables": syllables,
         })
     return rows
 
@@ -232,8 +242,8 @@ def save_document(db: Database, result: DocumentResult, *, words: list[str] | No
     """Replace everything stored for this document, in one transaction; return its stored id.
 
     Saving the same result twice gives the same rows (only ``processed_at``
-    moves), so a rerun after a crash is safe. ``words`` is ``page_words(result)``
-    when the caller has it already (computed on a batch worker).
+    moves), so a rerun after a crash is safe. ``words``: ``page_words(result)``
+    computed beforehand, elsewhere (a worker process).
     """
     with _transaction(db):
         doc_id = _doc_id_for(db, result.doc_id, result.sha256, str(result.path))
@@ -325,6 +335,15 @@ def save_reprocessed(db: Database, result: DocumentResult) -> None:
         db[schema.DOCUMENTS].update(
             result.doc_id, {"extractors_version": extractors_version(), "processed_at": _now()},
         )
+
+
+def search_pages_like(db: Database, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Pages whose normalized text contains ``query``: a full scan, any length (the baseline of the index)."""
+    sql = (
+        f"select p.* from [{schema.PAGES}] p where p.text_norm like '%' || ? || '%' "
+        "order by p.doc_id, p.number limit ?"
+    )
+    return [dict(r) for r in db.query(sql, [query, limit])]
 
 
 def search_pages(db: Database, query: str, limit: int = 20) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from db.store import (
     save_document,
     save_reprocessed,
     search_pages,
+    search_pages_like,
 )
 from extractors.registry import EXTRACTORS, extractors_version
 from saraban.errors import EncodingError
@@ -255,6 +256,7 @@ def test_version_change_marks_documents_for_reprocessing(store, clock_field):
 
 from click.testing import CliRunner  # noqa: E402
 
+from db.load import ingest_paths  # noqa: E402
 from saraban.cli import cli  # noqa: E402
 
 
@@ -310,3 +312,100 @@ def test_ingest_and_serve_have_help():
     for command in ("ingest", "serve"):
         result = CliRunner().invoke(cli, [command, "--help"])
         assert result.exit_code == 0 and "Example: saraban" in result.output
+
+
+def _extract_or_fail(text: str) -> list[ClockTime]:
+    """A clock extractor with a bug on one kind of input."""
+    if "ถังขยะเปียก" in text:
+        raise ValueError("cannot read a clock here")
+    return extract_clock_times(text)
+
+
+def test_an_extractor_crash_on_one_file_is_recorded_and_the_run_goes_on(tmp_path, samples, monkeypatch):
+    monkeypatch.setitem(EXTRACTORS, "clock", ExtractorSpec("clock", _extract_or_fail, "1"))
+    db = open_store(tmp_path / "s.db")
+    outcomes = {o.path.stem: o for o in ingest_paths(db, samples)}
+    assert outcomes["report_q2"].status == "failed"
+    assert str(outcomes["report_q2"].error) == "cannot read a clock here"
+    assert outcomes["news_localization"].status == "stored"
+    statuses = {r["doc_id"]: (r["status"], r["error_type"]) for r in db["documents"].rows}
+    assert statuses["report_q2"] == ("failed", "ValueError")
+    assert statuses["news_localization"] == ("ok", None)
+    assert db["pages"].count_where("doc_id = 'report_q2'") == 0
+
+
+# --- whatever is typed in the search box --------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TYPED = st.text(alphabet=st.sampled_from(list('"*():^-+. \'\\\t\nกง่บขยะab{}NEARORNOT\x00')), max_size=14) | st.text(max_size=8)
+
+
+@pytest.fixture(scope="module")
+def small_store():
+    db = open_store(":memory:")
+    save_document(db, process_text('ธนาคารขยะ ถังขยะเปียก งบประมาณ "ทดสอบ" a*b (x) NEAR y:z', "memo"))
+    return db
+
+
+@settings(max_examples=400, deadline=None)
+@given(query=_TYPED)
+def test_any_typed_query_is_valid_fts5(small_store, query):
+    """Quotes, stars, colons, NEAR, NULs: the search never fails with an FTS5 syntax error."""
+    for row in search_pages(small_store, query):
+        assert row["doc_id"] == "memo"
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    pytest.param('"ถังขยะ', True, id="unbalanced-quote"),
+    pytest.param('"ทดสอบ"', True, id="quotes-in-the-text"),
+    pytest.param("a*b", True, id="star-is-literal"),
+    pytest.param("NEAR", True, id="operator-word-is-literal"),
+    pytest.param("   ", False, id="only-spaces-finds-nothing"),
+])
+def test_search_operators_are_literal(small_store, query, found):
+    assert bool(search_pages(small_store, query)) is found
+
+
+def test_short_terms_match_at_a_syllable_start():
+    """`งบ` (budget) is in ปีงบประมาณ; the letters ง บ inside ความสงบ (peace) are not it."""
+    db = open_store(":memory:")
+    save_document(db, process_text("ในปีงบประมาณ พ.ศ. ๒๕๖๖", "budget"))
+    save_document(db, process_text("รักษาความสงบเรียบร้อย", "peace"))
+    assert [r["doc_id"] for r in search_pages(db, "งบ")] == ["budget"]
+    assert [r["doc_id"] for r in search_pages_like(db, "งบ")] == ["budget", "peace"]
+    assert [r["doc_id"] for r in search_pages(db, "สงบ")] == ["peace"]  # three characters: the trigram index
+
+
+def test_a_writer_waits_for_another_writers_lock(tmp_path):
+    """Two writers on one file: the second waits for the first's transaction, never 'database is locked'."""
+    import threading
+    import time
+
+    path = tmp_path / "s.db"
+    first = open_store(path)
+    second = open_store(path)
+    second.execute("select count(*) from documents").fetchall()  # a reader before it writes
+    first.conn.execute("BEGIN IMMEDIATE")
+    first["copies"].count  # noqa: B018 - hold the write lock...
+    release = threading.Timer(1.0, lambda: first.conn.execute("COMMIT"))
+    release.start()
+    t0 = time.monotonic()
+    save_document(second, process_text("ถังขยะเปียก", "memo"))  # ...while this one saves
+    waited = time.monotonic() - t0
+    release.join()
+    assert waited >= 0.5
+    assert first["documents"].count == 1
+
+
+def test_search_column_computed_elsewhere_gives_the_same_rows(tmp_path, sample_results):
+    """saraban watch splits syllables in its workers (page_words) and hands them to the writer."""
+    from db.store import page_words
+
+    a, b = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
+    for result in sample_results:
+        save_document(a, result)
+        save_document(b, result, words=page_words(result))
+    assert _rows(a, "pages") == _rows(b, "pages")
+    assert {r["doc_id"] for r in search_pages(b, "งบ")} == {r["doc_id"] for r in search_pages(a, "งบ")}

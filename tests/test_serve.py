@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 import os
 import subprocess
 import sys
@@ -133,7 +134,7 @@ def test_metadata_titles_in_thai_and_english(get):
     pytest.param("ธนาคารขยะ", {"report_q2"}, id="waste-bank-finds-the-quarterly-report"),
     pytest.param("ถังขยะเปียก", {"letter_phitsanulok", "meeting_senate", "report_q2"}, id="wet-waste-bin-three-docs"),
     pytest.param("งบ", {"meeting_senate", "news_localization", "report_q2", "slides_moi_sdg", "letter_spec"},
-                 id="two-chars-via-segmented-words"),
+                 id="two-chars-via-syllables"),
     pytest.param("การคลัง", set(), id="word-in-no-page"),
     pytest.param("ถังขยะเปียก ธนาคารขยะ", {"report_q2"}, id="two-words-both-required"),
 ])
@@ -167,6 +168,12 @@ def test_rows_link_to_document_and_page(get):
     assert row["page_id"] == {"value": "letter_spec:1", "label": "letter_spec หน้า 1"}
     assert row["doc_id"]["value"] == "letter_spec"
     assert row["year"] == 2022
+    # the link Datasette renders for the page cell opens that page's row
+    status, html = get("/saraban/dates?doc_id=letter_spec")
+    assert status == 200
+    href = re.search(r'<a href="(/saraban/pages/[^"]+)">letter_spec หน้า 1</a>', html).group(1)
+    status, page = get(href + ".json?_shape=array")
+    assert status == 200 and page[0]["doc_id"] == "letter_spec" and "เชียงราย" in page[0]["text"]
 
 
 def test_derived_facet_columns(get):
@@ -183,7 +190,7 @@ def test_canned_projects_per_goal(get):
     assert status == 200, rows
     assert len(rows) == 17
     g11 = rows[10]
-    assert g11["goal"] == 11 and g11["documents"] >= 1 and g11["projects_on_same_pages"] >= 742
+    assert g11["goal"] == 11 and g11["documents"] >= 1 and g11["projects_stated"] >= 742
     assert "letter_spec" in g11["document_ids"]
 
 
@@ -304,7 +311,42 @@ def test_serving_while_ingest_writes_never_locks(tmp_path, samples):
     assert ingest.returncode == 0, ingest_err
     assert "locked" not in ingest_err
     assert failures == [], "\n".join(failures)
+    print(f"{answered} HTTP requests answered, 0 failed, while 60 documents were written")
     assert answered > 20
     final = open_store(db_path)
     assert final["documents"].count == 5 + 40 + 20
     assert final["pages_fts"].count == final["pages"].count
+
+
+SLIDE = (
+    "- (1) เป้าหมายหลักที่ 2 (การขจัดความหิวโหย) จำนวน 106 โครงการ\n"
+    " - (2) เป้าหมายหลักที่ 8 (การพัฒนาเศรษฐกิจเติบโต) จำนวน 56 โครงการ\n"
+    "จำนวนโครงการที่นำเสนอ ทั้งสิ้น ๘๗๘ โครงการ"
+)
+
+
+def test_projects_per_goal_pairs_each_goal_with_the_count_stated_after_it(tmp_path):
+    """From the MOI slides: a goal named twice (number, then title) still counts its projects once."""
+    result = process_text(SLIDE, "slides_spec")
+    t = result.norm.text
+    result.fields = {
+        **{k: [] for k in result.fields},
+        "goals": [_at(_Goal, t, "เป้าหมายหลักที่ 2", goal=2), _at(_Goal, t, "การขจัดความหิวโหย", goal=2),
+                  _at(_Goal, t, "เป้าหมายหลักที่ 8", goal=8)],
+        "counts": [_at(_Count, t, "106 โครงการ", value=106, unit="โครงการ"),
+                   _at(_Count, t, "56 โครงการ", value=56, unit="โครงการ"),
+                   _at(_Count, t, "๘๗๘ โครงการ", value=878, unit="โครงการ")],
+    }
+    path = tmp_path / "slides.db"
+    db = open_store(path)
+    save_document(db, result)
+    db.close()
+    ds = make_datasette(path)
+
+    async def call():
+        return (await ds.client.get("/slides/projects_per_goal.json?_shape=array")).json()
+
+    rows = {r["goal"]: r for r in asyncio.run(call())}
+    assert (rows[2]["mentions"], rows[2]["projects_stated"]) == (2, 106)
+    assert rows[8]["projects_stated"] == 56
+    assert rows[1]["projects_stated"] is None and rows[1]["documents"] == 0
