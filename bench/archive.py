@@ -173,6 +173,7 @@ from click.testing import CliRunner
 from saraban.cli import cli
 
 peak_worker = 0
+worker_cpu = {}  # pid -> last seen user + system seconds
 done = threading.Event()
 
 def sample():  # the workers are the fork server's children: sample them, rusage cannot see them
@@ -182,6 +183,8 @@ def sample():  # the workers are the fork server's children: sample them, rusage
         for child in me.children(recursive=True):
             try:
                 peak_worker = max(peak_worker, child.memory_info().rss)
+                t = child.cpu_times()
+                worker_cpu[child.pid] = t.user + t.system
             except psutil.Error:
                 pass
 
@@ -192,9 +195,10 @@ if __name__ == "__main__":
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     seconds = time.perf_counter() - t
     done.set()
-    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": seconds, "exit": result.exit_code, "rss_self_mb": self_kb / 1024,
-                      "rss_workers_mb": peak_worker / 2**20, "output": result.output[-2000:]}))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"seconds": seconds, "exit": result.exit_code, "rss_self_mb": usage.ru_maxrss / 1024,
+                      "rss_workers_mb": peak_worker / 2**20, "cpu_self_s": usage.ru_utime + usage.ru_stime,
+                      "cpu_workers_s": sum(worker_cpu.values()), "output": result.output[-2000:]}))
 """
 
 
@@ -227,6 +231,11 @@ def baseline_reprocess(db_path: Path, limit: int) -> float:
     return rate
 
 
+def _load() -> str:
+    """The 1-minute load average: other work on the machine slows every figure here."""
+    return f"load average {os.getloadavg()[0]:.1f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--small", action="store_true", help="200 and 1,000 documents, 40 PDFs")
@@ -250,7 +259,7 @@ def main() -> None:
             ingest_runs[n] = r
             print(f"ingest {n:>6} text files: {n / r['seconds']:7.1f} files/s ({r['seconds']:.1f} s; "
                   f"archive written in {gen:.1f} s); peak RSS writer {r['rss_self_mb']:.0f} MB, "
-                  f"largest worker {r['rss_workers_mb']:.0f} MB")
+                  f"largest worker {r['rss_workers_mb']:.0f} MB; {_load()}")
         small, large = sizes
         ratio = ingest_runs[large]["rss_self_mb"] / ingest_runs[small]["rss_self_mb"]
         print(f"peak RSS writer {large} / {small} documents: {ratio:.2f}x (flat is ~1.0)")
@@ -266,7 +275,11 @@ def main() -> None:
         med = statistics.median(rates)
         print(f"reprocess --all {n} docs, --jobs {jobs}: median {med:.0f} docs/s "
               f"(runs: {', '.join(f'{x:.0f}' for x in rates)}); one process loop: {base:.0f} docs/s; "
-              f"ratio {med / base:.2f}x; target >= 200 docs/s")
+              f"ratio {med / base:.2f}x; target >= 200 docs/s; {_load()}")
+        cpu_ms = 1000 * (r["cpu_self_s"] + r["cpu_workers_s"]) / n
+        print(f"reprocess CPU per doc: {cpu_ms:.1f} ms (writer {1000 * r['cpu_self_s'] / n:.1f} ms, "
+              f"workers {1000 * r['cpu_workers_s'] / n:.1f} ms); on {jobs} idle cores at most "
+              f"~{int(jobs) * 1000 / cpu_ms:.0f} docs/s")
 
         if not pdf_supported():
             print("text-layer PDF ingest: skipped, this build cannot read PDFs (ingest/pdf.py comes "
@@ -278,7 +291,7 @@ def main() -> None:
             r = run_cli(["ingest", str(work / "pdf"), "--db", str(work / "pdf.db"), "--jobs", jobs,
                          "--no-progress"])
             print(f"ingest {n_pdfs} text-layer PDFs ({pages} pages): {pages / r['seconds']:.1f} pages/s "
-                  f"({r['seconds']:.1f} s, exit {r['exit']}); target >= 20 pages/s")
+                  f"({r['seconds']:.1f} s, exit {r['exit']}); target >= 20 pages/s; {_load()}")
             if r["exit"] != 0:
                 print(r["output"])
     finally:
