@@ -144,7 +144,8 @@ class PoolRunner(Runner):
 
     Workers come from a fork server, not a fork of the writer: the writer holds
     an SQLite connection and threads, neither of which a fork may copy. The
-    server imports the pipeline once, so each worker starts with it loaded.
+    server runs the pipeline once (``saraban._pool_warmup``), so each worker
+    starts with it loaded and warm.
     """
 
     def __init__(self, jobs: int) -> None:
@@ -154,7 +155,7 @@ class PoolRunner(Runner):
 
     def _start(self) -> None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["saraban.batch"])
+        context.set_forkserver_preload(["saraban.batch", "saraban._pool_warmup"])
         self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
