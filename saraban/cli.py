@@ -67,36 +67,109 @@ def extract(paths: tuple[Path, ...], as_json: bool, as_text: bool, as_summary: b
 DEFAULT_DB = Path("saraban.db")
 
 
+def _jobs_option(f):  # noqa: ANN001, ANN202 - a click decorator
+    return click.option("--jobs", "-j", type=click.IntRange(min=1), default=lambda: os.cpu_count() or 1,
+                        show_default="number of cores",
+                        help="Worker processes on this machine (1: everything in this process).")(f)
+
+
+def _dask_option(f):  # noqa: ANN001, ANN202 - a click decorator
+    return click.option("--dask", "dask_address", metavar="SCHEDULER_ADDRESS",
+                        help="Run the per-document work on a running Dask cluster (tcp://host:8786) "
+                             "instead of local processes; this process still does every write.")(f)
+
+
+def _progress_option(f):  # noqa: ANN001, ANN202 - a click decorator
+    return click.option("--progress/--no-progress", default=True, show_default=True,
+                        help="A progress bar on a terminal, a line every 10 s otherwise.")(f)
+
+
+def _finish(summary) -> None:  # noqa: ANN001 - saraban.batch.Summary, imported lazily
+    for line in summary.lines():
+        click.echo(line, err=True)
+    if summary.failed:
+        sys.exit(1)
+
+
+def _runner(jobs: int, dask_address: str | None):  # noqa: ANN202
+    from saraban.batch import make_runner
+
+    try:
+        return make_runner(jobs, dask_address)
+    except OSError as err:  # Dask could not reach the scheduler
+        raise click.ClickException(f"{dask_address}: cannot reach the Dask scheduler: {err}") from err
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True,
               help="The SQLite file to store into (created if missing).")
-def ingest(paths: tuple[Path, ...], db_path: Path) -> None:
+@_jobs_option
+@_dask_option
+@_progress_option
+def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int, dask_address: str | None, progress: bool) -> None:
     """Extract documents and store them in SQLite (a folder means every supported file in it).
 
-    The same bytes are never stored twice, so running it again adds nothing.
-    A file that cannot be read gets one line on stderr naming it and the
-    reason, is stored with status failed, and the others go on; the exit code
-    is 1 at the end if any failed.
+    Files are read in parallel (--jobs processes, or a Dask cluster with
+    --dask) and stored by this process alone, one transaction per document.
+    The same bytes are never stored twice, so running it again adds nothing
+    and a run after a crash finishes the rest. A file that cannot be read gets
+    one line on stderr naming it and the reason, is stored with status failed,
+    and the others go on. At the end a summary: stored, failed by reason,
+    duplicates, pages by how they were read, time; the exit code is 1 if any
+    failed.
 
-    Example: saraban ingest corpus/samples --db saraban.db
+    Example: saraban ingest /archive/2567 --db saraban.db --jobs 8
     """
-    from db.load import FAILED, ingest_paths
+    from db.load import expand_paths
     from db.store import open_store
+    from saraban.batch import ingest_archive
+    from saraban.progress import Progress
+
+    total = sum(1 for _ in expand_paths(paths)) if progress else None
+    db = open_store(db_path)
+    runner = _runner(jobs if (total is None or total > 1) else 1, dask_address)
+    try:
+        summary = ingest_archive(db, paths, db_path=str(db_path), runner=runner,
+                                 progress=Progress(total, label="saraban ingest", enabled=progress))
+    finally:
+        runner.close()
+        db.close()
+    _finish(summary)
+
+
+@cli.command()
+@click.option("--db", "db_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              default=DEFAULT_DB, show_default=True, help="The SQLite file to update.")
+@click.option("--all", "all_docs", is_flag=True,
+              help="Every stored document, not only those stored with older extractors.")
+@_jobs_option
+@_dask_option
+@_progress_option
+def reprocess(db_path: Path, all_docs: bool, jobs: int, dask_address: str | None, progress: bool) -> None:
+    """Re-run normalizers and extractors over the stored page text (no OCR, files not needed).
+
+    Takes every document stored with an older extractors version than this
+    build's (or all of them with --all) and replaces its mentions, one
+    transaction per document; pages stay as stored. A run stopped half-way is
+    finished by running it again.
+
+    Example: saraban reprocess --db saraban.db --jobs 2
+    """
+    from db.store import count_to_reprocess, open_store
+    from saraban.batch import reprocess_store
+    from saraban.progress import Progress
 
     db = open_store(db_path)
-    tally: dict[str, int] = {}
-    for outcome in ingest_paths(db, paths):
-        tally[outcome.status] = tally.get(outcome.status, 0) + 1
-        if outcome.status == FAILED:
-            err = outcome.error
-            reason = str(err) if isinstance(err, SarabanError) else f"{outcome.path}: {type(err).__name__}: {err}"
-            click.echo(f"saraban: {reason}", err=True)
-    db.close()
-    summary = ", ".join(f"{n} {status}" for status, n in sorted(tally.items())) or "no files"
-    click.echo(f"saraban: {db_path}: {summary}", err=True)
-    if tally.get(FAILED):
-        sys.exit(1)
+    total = count_to_reprocess(db, all=all_docs)
+    runner = _runner(jobs if total > 1 else 1, dask_address)
+    try:
+        summary = reprocess_store(db, all=all_docs, db_path=str(db_path), runner=runner,
+                                  progress=Progress(total, label="saraban reprocess", unit="doc", enabled=progress))
+    finally:
+        runner.close()
+        db.close()
+    _finish(summary)
 
 
 @cli.command()

@@ -13,6 +13,11 @@ class SarabanError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path, self.reason = Path(path), reason
 
+    def __reduce__(self) -> tuple[type, tuple[Path, str]]:
+        # rebuilt from (path, reason), not from the message: errors cross process
+        # boundaries (saraban.batch's process pool and Dask workers) by pickling
+        return type(self), (self.path, self.reason)
+
 
 class MissingFileError(SarabanError):
     """The path does not exist or is not a regular file."""
@@ -46,3 +51,7 @@ class EncodingError(SarabanError):
 
 class OcrError(SarabanError):
     """Tesseract failed on a page or is not installed."""
+
+
+class WorkerDiedError(SarabanError):
+    """The worker process reading this file died: a crash in a native library, or out of memory."""

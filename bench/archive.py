@@ -1,0 +1,302 @@
+"""Archive benchmark (issue 7): reprocess docs/s, text-layer PDF ingest pages/s, peak RSS vs archive size.
+
+Generates an archive from the five dev texts in corpus/samples, each copy
+varied (numbers, dates and provinces changed) so every file has its own bytes
+and its own mentions, plus text-layer PDFs rendered with fpdf2 in the Thai
+font Laksaman (fonts-thai-tlwg). Then, each in a fresh subprocess so the peak
+RSS is that run's alone:
+
+- ``saraban ingest`` of N text files, N = 1,000 and 10,000: peak RSS of the
+  writer and of its workers, files/s. Flat memory means the 10,000 run peaks
+  where the 1,000 run does.
+- ``saraban reprocess --all`` over the stored documents: docs/s, against the
+  same documents reprocessed one by one in one process (the baseline).
+- ``saraban ingest`` of the PDFs: pages/s (skipped, with a note, when this
+  build cannot read PDFs).
+
+Targets (2 cores): reprocess >= 200 docs/s, PDF ingest >= 20 pages/s.
+
+    .venv/bin/python bench/archive.py            # 1,000 and 10,000 documents
+    .venv/bin/python bench/archive.py --small    # 200 and 1,000: a minute or two
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+import corpus  # noqa: E402
+
+THAI_FONT = Path("/usr/share/fonts/truetype/tlwg/Laksaman.ttf")
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_DIGIT_RUN = re.compile(r"[0-9]+|[๐-๙]+")
+_BE_YEAR = re.compile(r"25[5-7][0-9]|๒๕[๕-๗][๐-๙]")
+
+
+@cache
+def _samples() -> list[tuple[str, str]]:
+    return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(corpus.samples_dir().glob("*.txt"))]
+
+
+@cache
+def _province_pattern() -> re.Pattern[str]:
+    names = sorted((p["name_th"] for p in corpus.provinces()), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+@cache
+def _month_pattern() -> re.Pattern[str]:
+    names = sorted((m["th"] for m in corpus.months()), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+def _same_script_digits(original: str, value: int) -> str:
+    """``value`` written with as many digits as ``original`` and in its script (Thai or Arabic)."""
+    digits = str(value).zfill(len(original))[-len(original):]
+    if original[0] in THAI_DIGITS:
+        return digits.translate(str.maketrans("0123456789", THAI_DIGITS))
+    return digits
+
+
+def vary(text: str, rng: random.Random) -> str:
+    """One more letter like ``text``: its years, other numbers, months and provinces changed.
+
+    Years stay Buddhist-era years (2558-2568), numbers keep their length and
+    script, months and provinces are real ones from corpus/, so the extractors
+    find as much in the copy as in the original, with other values.
+    """
+    provinces = [p["name_th"] for p in corpus.provinces()]
+    months = [m["th"] for m in corpus.months()]
+    year_shift = rng.randint(-7, 3)
+
+    def year(m: re.Match[str]) -> str:
+        y = int(m.group(0).translate(str.maketrans(THAI_DIGITS, "0123456789")))
+        return _same_script_digits(m.group(0), min(max(y + year_shift, 2558), 2568))
+
+    def number(m: re.Match[str]) -> str:
+        run = m.group(0)
+        if len(run) == 4 and _BE_YEAR.fullmatch(run):
+            return year(m)
+        if len(run) <= 2:  # days, goals, small counts: keep them plausible
+            return _same_script_digits(run, rng.randint(1, 28) if len(run) == 2 else rng.randint(1, 9))
+        return _same_script_digits(run, rng.randrange(10 ** (len(run) - 1), 10 ** len(run)))
+
+    text = _DIGIT_RUN.sub(number, text)
+    text = _month_pattern().sub(lambda m: rng.choice(months), text)
+    return _province_pattern().sub(lambda m: rng.choice(provinces), text)
+
+
+def write_text_archive(folder: Path, n: int, *, seed: int = 7, per_folder: int = 500) -> list[Path]:
+    """Write ``n`` varied Thai letters as UTF-8 .txt files in sub-folders of ``per_folder``; return their paths."""
+    rng = random.Random(seed)
+    samples = _samples()
+    paths = []
+    for i in range(n):
+        stem, text = samples[i % len(samples)]
+        path = folder / f"box{i // per_folder:03d}" / f"{stem}_{i:06d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(vary(text, rng), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _pdf_lines(text: str, width: int = 60) -> list[str]:
+    """The text's non-empty lines, long ones cut, for a page of PDF."""
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        while len(line) > width:
+            cut = line.rfind(" ", width // 2, width) + 1 or width
+            while cut > 1 and unicodedata.category(line[cut]) == "Mn":  # keep marks on their letter
+                cut -= 1
+            out.append(line[:cut].rstrip())
+            line = line[cut:]
+        if line:
+            out.append(line)
+    return out
+
+
+def write_pdf_archive(folder: Path, n: int, *, seed: int = 11, lines_per_page: int = 30) -> tuple[list[Path], int]:
+    """Write ``n`` text-layer PDFs (fpdf2, Laksaman) of varied letters; return their paths and the page count."""
+    from fpdf import FPDF
+
+    rng = random.Random(seed)
+    samples = _samples()
+    folder.mkdir(parents=True, exist_ok=True)
+    paths, pages = [], 0
+    for i in range(n):
+        stem, text = samples[i % len(samples)]
+        lines = _pdf_lines(vary(text, rng))[: lines_per_page * 3]  # at most three pages each
+        pdf = FPDF(format="A4")
+        pdf.add_font("Laksaman", fname=str(THAI_FONT))
+        pdf.set_font("Laksaman", size=14)
+        for start in range(0, len(lines), lines_per_page):
+            pdf.add_page()
+            for line in lines[start:start + lines_per_page]:
+                pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+        path = folder / f"{stem}_{i:05d}.pdf"
+        pdf.output(str(path))
+        paths.append(path)
+        pages += pdf.page_no()
+    return paths, pages
+
+
+def pdf_supported() -> bool:
+    """True when this build reads PDFs (the PDF reader lands from the ingest branch)."""
+    try:
+        import ingest.pdf  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+# --- measured in subprocesses, so a run's peak RSS is its own
+
+_CHILD = r"""
+import json, resource, sys, threading, time
+import psutil
+from click.testing import CliRunner
+from saraban.cli import cli
+
+peak_worker = 0
+worker_cpu = {}  # pid -> last seen user + system seconds
+done = threading.Event()
+
+def sample():  # the workers are the fork server's children: sample them, rusage cannot see them
+    global peak_worker
+    me = psutil.Process()
+    while not done.wait(0.2):
+        for child in me.children(recursive=True):
+            try:
+                peak_worker = max(peak_worker, child.memory_info().rss)
+                t = child.cpu_times()
+                worker_cpu[child.pid] = t.user + t.system
+            except psutil.Error:
+                pass
+
+if __name__ == "__main__":
+    args = json.loads(sys.argv[1])
+    threading.Thread(target=sample, daemon=True).start()
+    t = time.perf_counter()
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    seconds = time.perf_counter() - t
+    done.set()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"seconds": seconds, "exit": result.exit_code, "rss_self_mb": usage.ru_maxrss / 1024,
+                      "rss_workers_mb": peak_worker / 2**20, "cpu_self_s": usage.ru_utime + usage.ru_stime,
+                      "cpu_workers_s": sum(worker_cpu.values()), "output": result.output[-2000:]}))
+"""
+
+
+def run_cli(args: list[str]) -> dict:
+    """Run ``saraban ARGS`` in a fresh interpreter; its time, exit code and peak RSS (self, largest worker)."""
+    env = {**os.environ, "PYTHAINLP_OFFLINE": "1"}
+    proc = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(args)], capture_output=True, text=True,
+                          env=env, cwd=REPO, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def baseline_reprocess(db_path: Path, limit: int) -> float:
+    """Docs/s of the plain loop (documents_to_reprocess, process_text, save_reprocessed) in this process."""
+    from db.store import documents_to_reprocess, open_store, save_reprocessed
+    from saraban.pipeline import PAGE_BREAK, process_text
+
+    db = open_store(db_path)
+    todo = documents_to_reprocess(db, all=True)
+    doc_id, texts = next(todo)
+    save_reprocessed(db, process_text(PAGE_BREAK.join(texts), doc_id))  # warm: regexes, tries, corpus
+    t = time.perf_counter()
+    done = 0
+    for doc_id, texts in todo:
+        save_reprocessed(db, process_text(PAGE_BREAK.join(texts), doc_id))
+        done += 1
+        if done >= limit:
+            break
+    rate = done / (time.perf_counter() - t)
+    db.close()
+    return rate
+
+
+def _load() -> str:
+    """The 1-minute load average: other work on the machine slows every figure here."""
+    return f"load average {os.getloadavg()[0]:.1f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--small", action="store_true", help="200 and 1,000 documents, 40 PDFs")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3, help="reprocess runs (median)")
+    opts = parser.parse_args()
+    sizes = (200, 1000) if opts.small else (1000, 10000)
+    n_pdfs = 40 if opts.small else 150
+    jobs = str(opts.jobs)
+    work = Path(tempfile.mkdtemp(prefix="saraban-bench-"))
+    print(f"archive benchmark: {os.cpu_count()} cores, --jobs {jobs}, sizes {sizes}")
+    try:
+        ingest_runs = {}
+        for n in sizes:
+            t = time.perf_counter()
+            write_text_archive(work / f"txt{n}", n)
+            gen = time.perf_counter() - t
+            db = work / f"txt{n}.db"
+            r = run_cli(["ingest", str(work / f"txt{n}"), "--db", str(db), "--jobs", jobs, "--no-progress"])
+            assert r["exit"] == 0, r["output"]
+            ingest_runs[n] = r
+            print(f"ingest {n:>6} text files: {n / r['seconds']:7.1f} files/s ({r['seconds']:.1f} s; "
+                  f"archive written in {gen:.1f} s); peak RSS writer {r['rss_self_mb']:.0f} MB, "
+                  f"largest worker {r['rss_workers_mb']:.0f} MB; {_load()}")
+        small, large = sizes
+        ratio = ingest_runs[large]["rss_self_mb"] / ingest_runs[small]["rss_self_mb"]
+        print(f"peak RSS writer {large} / {small} documents: {ratio:.2f}x (flat is ~1.0)")
+
+        n = 1000  # reprocess the 1,000-document store: long enough that worker start-up is amortized
+        db = work / f"txt{n}.db"
+        rates = []
+        for _ in range(opts.repeat):
+            r = run_cli(["reprocess", "--db", str(db), "--all", "--jobs", jobs, "--no-progress"])
+            assert r["exit"] == 0, r["output"]
+            rates.append(n / r["seconds"])
+        base = baseline_reprocess(db, limit=300)
+        med = statistics.median(rates)
+        print(f"reprocess --all {n} docs, --jobs {jobs}: median {med:.0f} docs/s "
+              f"(runs: {', '.join(f'{x:.0f}' for x in rates)}); one process loop: {base:.0f} docs/s; "
+              f"ratio {med / base:.2f}x; target >= 200 docs/s; {_load()}")
+        cpu_ms = 1000 * (r["cpu_self_s"] + r["cpu_workers_s"]) / n
+        print(f"reprocess CPU per doc: {cpu_ms:.1f} ms (writer {1000 * r['cpu_self_s'] / n:.1f} ms, "
+              f"workers {1000 * r['cpu_workers_s'] / n:.1f} ms); on {jobs} idle cores at most "
+              f"~{int(jobs) * 1000 / cpu_ms:.0f} docs/s")
+
+        if not pdf_supported():
+            print("text-layer PDF ingest: skipped, this build cannot read PDFs (ingest/pdf.py comes "
+                  "from the ingest branch)")
+        elif not THAI_FONT.exists():
+            print(f"text-layer PDF ingest: skipped, no Thai font at {THAI_FONT} (Debian fonts-thai-tlwg)")
+        else:
+            _, pages = write_pdf_archive(work / "pdf", n_pdfs)
+            r = run_cli(["ingest", str(work / "pdf"), "--db", str(work / "pdf.db"), "--jobs", jobs,
+                         "--no-progress"])
+            print(f"ingest {n_pdfs} text-layer PDFs ({pages} pages): {pages / r['seconds']:.1f} pages/s "
+                  f"({r['seconds']:.1f} s, exit {r['exit']}); target >= 20 pages/s; {_load()}")
+            if r["exit"] != 0:
+                print(r["output"])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
