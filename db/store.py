@@ -16,8 +16,11 @@ True
 from __future__ import annotations
 
 import contextlib
+import functools
 import sqlite3
+import weakref
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from sqlite_utils import Database
 
 from db import schema
-from extractors.registry import EXTRACTORS, extractors_version
+from extractors.registry import EXTRACTORS, ExtractorSpec, extractors_version
 from saraban import __version__
 
 if TYPE_CHECKING:
@@ -190,10 +193,13 @@ def _page_rows(doc_id: str, result: DocumentResult, words: list[str] | None = No
     return rows
 
 
-def _field_rows(doc_id: str, result: DocumentResult, field: str, page_numbers: list[int]) -> list[dict[str, Any]]:
+def _field_rows(doc_id: str, result: DocumentResult, field: str, page_numbers: list[int],
+                spec: ExtractorSpec | None = None) -> list[dict[str, Any]]:
     rows = []
     for seq, record in enumerate(result.fields.get(field, [])):
         d = result.record_dict(field, record)
+        if spec is not None:  # the run's extractor (a worker's registry may not be the writer's)
+            d["extractor"], d["extractor_version"] = spec.name, spec.version
         index = min(max(d["page"], 1), len(page_numbers)) if page_numbers else 1
         d["page"] = page_numbers[index - 1] if page_numbers else 1
         row: dict[str, Any] = {"doc_id": doc_id, "seq": seq, "page_id": page_id(doc_id, d["page"])}
@@ -201,6 +207,83 @@ def _field_rows(doc_id: str, result: DocumentResult, field: str, page_numbers: l
         row.update(schema.derived_values(row))
         rows.append(row)
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class Mentions:
+    """One document's mention rows, ready to store: per field table, its columns and one tuple per row.
+
+    ``mention_rows`` builds them where the extraction ran (a worker process), so
+    the one writer only runs prepared inserts, and plain tuples pickle small
+    (a whole ``DocumentResult`` carries the pages and the offset map).
+    """
+
+    doc_id: str
+    tables: dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]]
+
+
+def mention_rows(result: DocumentResult, page_numbers: list[int] | None = None,
+                 extractors: dict[str, ExtractorSpec] | None = None, *, doc_id: str | None = None) -> Mentions:
+    """``result``'s mentions as rows of the field tables; ``page_numbers[i]`` numbers its page i+1.
+
+    Without ``page_numbers`` (or with a count that does not match the pages)
+    the result's own page numbers are used. ``extractors``: the registry the
+    result was extracted with (``RunContext.extractors``), for the provenance columns.
+    ``doc_id``: the stored id, when it is not ``result.doc_id``.
+    """
+    doc_id = doc_id or result.doc_id
+    if page_numbers is None or len(page_numbers) != len(result.pages):
+        page_numbers = [p.number for p in result.pages]
+    extractors = extractors if extractors is not None else EXTRACTORS
+    tables = {}
+    for field in extractors:
+        rows = _field_rows(doc_id, result, field, page_numbers, extractors[field])
+        tables[field] = _as_tuples(rows)
+    return Mentions(doc_id, tables)
+
+
+def _as_tuples(rows: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+    if not rows:
+        return (), []
+    columns = tuple(rows[0])
+    if all(tuple(r) == columns for r in rows):  # records of one class: the same keys, in order
+        return columns, [tuple(r.values()) for r in rows]
+    columns = tuple(dict.fromkeys(k for r in rows for k in r))
+    return columns, [tuple(r.get(c) for c in columns) for r in rows]
+
+
+# Each table's column names, read once per connection. sqlite-utils' table objects
+# look the schema up again on every insert and delete (about 56 look-ups per saved
+# document, a third of the writer's time in a reprocess, issue 7), so mentions are
+# written with prepared statements on the raw connection instead.
+_COLUMNS: weakref.WeakKeyDictionary[Database, dict[str, frozenset[str]]] = weakref.WeakKeyDictionary()
+
+
+def _columns(db: Database, table: str) -> frozenset[str]:
+    per_db = _COLUMNS.setdefault(db, {})
+    if table not in per_db:
+        per_db[table] = frozenset(r[1] for r in db.conn.execute(f"PRAGMA table_info([{table}])"))
+    return per_db[table]
+
+
+@functools.cache
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    names = ", ".join(f"[{c}]" for c in columns)
+    return f"insert into [{table}] ({names}) values ({', '.join('?' * len(columns))})"
+
+
+def _write_mentions(db: Database, mentions: Mentions) -> None:
+    """Delete the document's mentions in every field table and insert ``mentions``' rows."""
+    for field in EXTRACTORS:
+        db.conn.execute(f"delete from [{field}] where doc_id = ?", [mentions.doc_id])
+    for field, (columns, rows) in mentions.tables.items():
+        if not rows:
+            continue
+        if set(columns) <= _columns(db, field):
+            db.conn.executemany(_insert_sql(field, columns), rows)
+        else:  # a key the table lacks (an extractor learned it after the schema): sqlite-utils adds the column
+            db[field].insert_all([dict(zip(columns, r)) for r in rows], batch_size=BATCH_SIZE, alter=True)
+            _COLUMNS.pop(db, None)
 
 
 def _document_row(doc_id: str, result: DocumentResult, db: Database) -> dict[str, Any]:
@@ -225,11 +308,7 @@ def _document_row(doc_id: str, result: DocumentResult, db: Database) -> dict[str
 
 def _replace_fields(db: Database, doc_id: str, result: DocumentResult, page_numbers: list[int]) -> None:
     """Delete a document's mentions and insert ``result``'s; ``page_numbers[i]`` numbers its page i+1."""
-    for field in EXTRACTORS:
-        db[field].delete_where("doc_id = ?", [doc_id])
-        rows = _field_rows(doc_id, result, field, page_numbers)
-        if rows:
-            db[field].insert_all(rows, batch_size=BATCH_SIZE, alter=True)
+    _write_mentions(db, mention_rows(result, page_numbers, doc_id=doc_id))
 
 
 def _delete_content(db: Database, doc_id: str) -> None:
@@ -302,6 +381,20 @@ def documents_to_reprocess(db: Database, all: bool = False) -> Iterator[tuple[st
     registry's now; ``all=True`` yields every processed document. Join the
     texts with a form feed for ``process_text``.
     """
+    for doc_id, _, texts in pages_to_reprocess(db, all=all):
+        yield doc_id, texts
+
+
+# Documents whose pages are read in one query by pages_to_reprocess.
+_PAGES_PER_QUERY = 200
+
+
+def pages_to_reprocess(db: Database, all: bool = False) -> Iterator[tuple[str, list[int], list[str]]]:  # noqa: A002
+    """(doc id, stored page numbers, raw page texts) of the documents ``documents_to_reprocess`` takes.
+
+    The numbers go to ``mention_rows`` with the new result, so each mention
+    keeps the page it was stored on.
+    """
     current = extractors_version()
     sql = f"select doc_id from [{schema.DOCUMENTS}] where status = ?"
     params: list[Any] = [STATUS_OK]
@@ -309,11 +402,18 @@ def documents_to_reprocess(db: Database, all: bool = False) -> Iterator[tuple[st
         sql += " and (extractors_version is null or extractors_version != ?)"
         params.append(current)
     doc_ids = [r[0] for r in db.execute(sql + " order by doc_id", params).fetchall()]
-    for doc_id in doc_ids:
-        texts = [r[0] for r in db.execute(
-            f"select text from [{schema.PAGES}] where doc_id = ? order by number", [doc_id],
-        ).fetchall()]
-        yield doc_id, texts
+    for i in range(0, len(doc_ids), _PAGES_PER_QUERY):
+        chunk = doc_ids[i:i + _PAGES_PER_QUERY]
+        pages: dict[str, tuple[list[int], list[str]]] = {d: ([], []) for d in chunk}
+        marks = ", ".join("?" * len(chunk))
+        for doc_id, number, text in db.execute(
+            f"select doc_id, number, text from [{schema.PAGES}] where doc_id in ({marks}) order by doc_id, number",
+            chunk,
+        ).fetchall():
+            pages[doc_id][0].append(number)
+            pages[doc_id][1].append(text)
+        for doc_id in chunk:
+            yield doc_id, *pages[doc_id]
 
 
 def save_reprocessed(db: Database, result: DocumentResult) -> None:
@@ -322,19 +422,26 @@ def save_reprocessed(db: Database, result: DocumentResult) -> None:
     ``result.doc_id`` is the stored id that documents_to_reprocess gave; the
     page numbers of ``result`` are those of the stored pages, in order.
     """
+    numbers = [r[0] for r in db.execute(
+        f"select number from [{schema.PAGES}] where doc_id = ? order by number", [result.doc_id],
+    ).fetchall()]
+    save_mentions(db, mention_rows(result, numbers))
+
+
+def save_mentions(db: Database, mentions: Mentions) -> None:
+    """Replace one stored document's mentions with ``mentions`` (pages kept), in one transaction.
+
+    The document gets the current ``extractors_version()``; a KeyError when
+    no such document is stored.
+    """
     with _transaction(db):
-        row = db.execute(f"select 1 from [{schema.DOCUMENTS}] where doc_id = ?", [result.doc_id]).fetchone()
-        if row is None:
-            raise KeyError(f"{result.doc_id}: no such stored document")
-        numbers = [r[0] for r in db.execute(
-            f"select number from [{schema.PAGES}] where doc_id = ? order by number", [result.doc_id],
-        ).fetchall()]
-        if len(numbers) != len(result.pages):
-            numbers = [p.number for p in result.pages]
-        _replace_fields(db, result.doc_id, result, numbers)
-        db[schema.DOCUMENTS].update(
-            result.doc_id, {"extractors_version": extractors_version(), "processed_at": _now()},
-        )
+        updated = db.conn.execute(
+            f"update [{schema.DOCUMENTS}] set extractors_version = ?, processed_at = ? where doc_id = ?",
+            [extractors_version(), _now(), mentions.doc_id],
+        ).rowcount
+        if not updated:
+            raise KeyError(f"{mentions.doc_id}: no such stored document")
+        _write_mentions(db, mentions)
 
 
 def search_pages_like(db: Database, query: str, limit: int = 20) -> list[dict[str, Any]]:

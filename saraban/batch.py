@@ -35,12 +35,15 @@ from sqlite_utils import Database
 from db.load import DUPLICATE, FAILED, SEEN, STORED, check_stored, expand_paths
 from db.store import (
     already_seen,
-    documents_to_reprocess,
+    Mentions,
+    count_to_reprocess,
+    mention_rows,
     page_words,
+    pages_to_reprocess,
     record_duplicate,
     record_failure,
     save_document,
-    save_reprocessed,
+    save_mentions,
 )
 from saraban.errors import MissingFileError, SarabanError, WorkerDiedError
 from saraban.pipeline import PAGE_BREAK, DocumentResult, RunContext, process_file, process_text, sha256_file
@@ -49,6 +52,10 @@ from saraban.progress import Progress
 # Tasks handed out and not yet stored, per worker: enough that no worker waits
 # while the writer commits, few enough that memory does not grow with the archive.
 IN_FLIGHT_PER_WORKER = 4
+# Documents per reprocess task, at most: one task per document spent more on
+# handing it over than on extracting it (issue 7). Fewer in a small run, so
+# every worker gets some.
+REPROCESS_BATCH = 16
 # Paths shown per failure reason in the summary, and distinct reasons kept (the
 # rest are counted together), so the summary stays small however many fail.
 FAILURE_EXAMPLES = 3
@@ -95,16 +102,22 @@ def extract_file(path: Path, ctx: RunContext) -> Extracted | Failed:
         return Failed(_portable(err))
 
 
-def reextract_pages(doc_id: str, texts: list[str], ctx: RunContext) -> DocumentResult | Failed:
+def reextract_documents(docs: list[tuple[str, list[int], list[str]]], ctx: RunContext) -> list[Mentions | Failed]:
     """Worker side of reprocess: stored raw page texts through normalizers and extractors, no OCR.
 
-    Page i of the result is the i-th stored page; ``save_reprocessed`` gives
-    each its stored number back.
+    ``docs``: (doc id, stored page numbers, raw page texts), several per task
+    so the hand-over costs are shared. Each document comes back as its
+    mention rows (``db.store.mention_rows``: the writer only inserts them), or
+    as its own ``Failed``.
     """
-    try:
-        return process_text(PAGE_BREAK.join(texts), doc_id, ctx=ctx)
-    except Exception as err:  # the edge: the writer records the failure, the run goes on
-        return Failed(_portable(err))
+    out: list[Mentions | Failed] = []
+    for doc_id, numbers, texts in docs:
+        try:
+            result = process_text(PAGE_BREAK.join(texts), doc_id, ctx=ctx)
+            out.append(mention_rows(result, numbers, ctx.extractors))
+        except Exception as err:  # the edge: the writer records the failure, the run goes on
+            out.append(Failed(_portable(err)))
+    return out
 
 
 # --- where the work runs
@@ -437,18 +450,24 @@ def reprocess_store(db: Database, *, all: bool = False, db_path: str = "",  # no
     worker_ctx = dataclasses.replace(ctx, jobs=1)
     summary = Summary("reprocess", db_path)
     started = time.monotonic()
-    todo = (_Slot(doc_id, (reextract_pages, (doc_id, texts, worker_ctx)), {"pages": len(texts)})
-            for doc_id, texts in documents_to_reprocess(db, all=all))
+    size = min(max(count_to_reprocess(db, all=all) // (runner.workers * IN_FLIGHT_PER_WORKER), 1), REPROCESS_BATCH)
+    # a slot's key names its documents, as a WorkerDiedError's path when one kills its worker
+    todo = (_Slot(", ".join(d[0] for d in docs), (reextract_documents, (docs, worker_ctx)),
+                  {"doc_ids": [d[0] for d in docs], "pages": [len(d[1]) for d in docs]})
+            for docs in _batches(pages_to_reprocess(db, all=all), size))
     try:
         for slot in _in_order(runner, todo):
-            if isinstance(slot.result, Failed):
-                # the stored document and its mentions stay as they were; the next run tries again
-                summary.add_failure(slot.key, slot.result.error)
-                _note_failure(progress, slot.key, slot.result.error)
-            else:
-                save_reprocessed(db, slot.result)
-                summary.add(REPROCESSED)
-            progress.update(1, pages=slot.info["pages"])
+            doc_ids = slot.info["doc_ids"]
+            results = slot.result if isinstance(slot.result, list) else [slot.result] * len(doc_ids)
+            for doc_id, result, pages in zip(doc_ids, results, slot.info["pages"]):
+                if isinstance(result, Failed):
+                    # the stored document and its mentions stay as they were; the next run tries again
+                    summary.add_failure(doc_id, result.error)
+                    _note_failure(progress, doc_id, result.error)
+                else:
+                    save_mentions(db, result)
+                    summary.add(REPROCESSED)
+                progress.update(1, pages=pages)
     finally:
         if own_runner:
             runner.close()
@@ -457,8 +476,19 @@ def reprocess_store(db: Database, *, all: bool = False, db_path: str = "",  # no
     return summary
 
 
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 __all__ = [
     "DUPLICATE", "FAILED", "REPROCESSED", "SEEN", "STORED", "DaskRunner", "Extracted", "Failed", "InlineRunner",
-    "PoolRunner", "Runner", "Summary", "extract_file", "ingest_archive", "make_runner", "reextract_pages",
+    "PoolRunner", "Runner", "Summary", "extract_file", "ingest_archive", "make_runner", "reextract_documents",
     "reprocess_store",
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import hashlib
 import os
 from collections.abc import Iterator
@@ -42,6 +43,8 @@ class DocumentResult:
     pages: list[Page]
     norm: Normalized
     fields: dict[str, list[Record]]
+    # where each page starts in norm.text, found on the first page_of (a document's records ask many times)
+    _starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def raw_text(self) -> str:
@@ -49,7 +52,9 @@ class DocumentResult:
 
     def page_of(self, offset: int) -> int:
         """The 1-based page number of a normalized-text offset."""
-        return bisect.bisect_right(self._page_starts(), offset)
+        if self._starts is None:
+            self._starts = self._page_starts()
+        return bisect.bisect_right(self._starts, offset)
 
     def _page_starts(self) -> list[int]:
         starts = [0]
@@ -61,7 +66,7 @@ class DocumentResult:
 
     def record_dict(self, field_name: str, record: Record) -> dict[str, Any]:
         """A record as JSON-ready dict: the spec's keys, then span, page and provenance."""
-        d = dataclasses.asdict(record)
+        d = _record_values(record)
         raw_start, raw_end = self.norm.raw_span(record.start, record.end)
         spec = EXTRACTORS.get(field_name)
         d.update(
@@ -87,6 +92,22 @@ class DocumentResult:
             "pipeline_version": __version__,
         }
         return out
+
+
+def _record_values(record: Record) -> dict[str, Any]:
+    """``dataclasses.asdict(record)``, without its deep copy when every value is a plain scalar (most records)."""
+    d = {name: getattr(record, name) for name in _field_names(type(record))}
+    if all(type(v) in _SCALARS for v in d.values()):
+        return d
+    return dataclasses.asdict(record)
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def sha256_file(path: Path) -> str:
