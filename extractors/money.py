@@ -40,8 +40,11 @@ _MULTIPLIERS = {
 }
 _MULT = "|".join(sorted(_MULTIPLIERS, key=len, reverse=True))
 _EN_MULT = {"million": 10**6, "billion": 10**9, "thousand": 10**3}
-# 9,684,500 | 9.6845 | 0 ; not glued to a preceding digit, dot or slash.
-_NUM = r"(?<![\d.,/])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# 9,684,500 | 9.6845 | 0 ; not glued to a preceding digit, dot or slash. Written to
+# start with \d (the look-behind checks the character before that first digit), so
+# the regex engine skips to the next digit instead of trying the look-behind at
+# every position: 3-5x faster on a long Thai report (issue 7).
+_NUM = r"\d(?<![\d.,/]\d)(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?"
 _BAHT_TH = r"บาท"
 _BAHT_EN = r"(?:baht|Baht|BAHT|THB)\b"
 
@@ -55,8 +58,8 @@ _THAI_FORM = re.compile(
 _MILLION_ABBR = re.compile(rf"(?P<a>{_NUM})\s*ลบ\.")
 # 2.5 million baht | 1,000 THB | THB 1,000 | ฿1,000
 _ENGLISH_FORM = re.compile(
-    rf"(?P<a>{_NUM})\s*(?P<emult>million|billion|thousand)?\s*{_BAHT_EN}"
-    rf"|(?:THB|฿)\s*(?P<c>{_NUM})(?:\s*(?P<cmult>million|billion|thousand)\b)?"
+    rf"(?=[\dT฿])(?:(?P<a>{_NUM})\s*(?P<emult>million|billion|thousand)?\s*{_BAHT_EN}"
+    rf"|(?:THB|฿)\s*(?P<c>{_NUM})(?:\s*(?P<cmult>million|billion|thousand)\b)?)"
 )
 # Thai number words before บาท. Each word is a digit or a place value; the
 # amount must start with a digit word or สิบ (so หลายล้านบาท, "millions of
