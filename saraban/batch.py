@@ -157,18 +157,22 @@ class PoolRunner(Runner):
 
     Workers come from a fork server, not a fork of the writer: the writer holds
     an SQLite connection and threads, neither of which a fork may copy. The
-    server runs the pipeline once (``saraban._pool_warmup``), so each worker
-    starts with it loaded and warm.
+    server runs the pipeline once (``saraban._pool_warmup``, and with
+    ``words`` the pages' search words too, ``saraban._pool_warmup_words``), so
+    each worker starts with it loaded and warm.
     """
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, *, words: bool = True) -> None:
         self.workers = jobs
         self.slots = jobs * IN_FLIGHT_PER_WORKER
+        self._preload = ["saraban.batch", "saraban._pool_warmup"]
+        if words:
+            self._preload.append("saraban._pool_warmup_words")
         self._start()
 
     def _start(self) -> None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["saraban.batch", "saraban._pool_warmup"])
+        context.set_forkserver_preload(self._preload)
         self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
@@ -204,13 +208,17 @@ class DaskRunner(Runner):
         self.client.close()
 
 
-def make_runner(jobs: int, dask_address: str | None = None) -> Runner:
-    """A Dask runner when an address is given, else a pool of ``jobs`` processes (inline for 1)."""
+def make_runner(jobs: int, dask_address: str | None = None, *, words: bool = True) -> Runner:
+    """A Dask runner when an address is given, else a pool of ``jobs`` processes (inline for 1).
+
+    ``words=False``: the workers will not segment pages' search words (reprocess),
+    so a local pool does not warm that up.
+    """
     if dask_address:
         return DaskRunner(dask_address)
     if jobs <= 1:
         return InlineRunner()
-    return PoolRunner(jobs)
+    return PoolRunner(jobs, words=words)
 
 
 @dataclass(slots=True)
@@ -446,7 +454,7 @@ def reprocess_store(db: Database, *, all: bool = False, db_path: str = "",  # no
     if progress is None:
         progress = Progress(None, label="saraban reprocess", unit="doc", enabled=False)
     own_runner = runner is None
-    runner = runner or make_runner(jobs, dask_address)
+    runner = runner or make_runner(jobs, dask_address, words=False)
     worker_ctx = dataclasses.replace(ctx, jobs=1)
     summary = Summary("reprocess", db_path)
     started = time.monotonic()

@@ -91,11 +91,11 @@ def _finish(summary) -> None:  # noqa: ANN001 - saraban.batch.Summary, imported 
         sys.exit(1)
 
 
-def _runner(jobs: int, dask_address: str | None):  # noqa: ANN202
+def _runner(jobs: int, dask_address: str | None, *, words: bool = True):  # noqa: ANN202
     from saraban.batch import make_runner
 
     try:
-        return make_runner(jobs, dask_address)
+        return make_runner(jobs, dask_address, words=words)
     except OSError as err:  # Dask could not reach the scheduler
         raise click.ClickException(f"{dask_address}: cannot reach the Dask scheduler: {err}") from err
 
@@ -162,7 +162,7 @@ def reprocess(db_path: Path, all_docs: bool, jobs: int, dask_address: str | None
 
     db = open_store(db_path)
     total = count_to_reprocess(db, all=all_docs)
-    runner = _runner(jobs if total > 1 else 1, dask_address)
+    runner = _runner(jobs if total > 1 else 1, dask_address, words=False)  # pages are kept
     try:
         summary = reprocess_store(db, all=all_docs, db_path=str(db_path), runner=runner,
                                   progress=Progress(total, label="saraban reprocess", unit="doc", enabled=progress))
