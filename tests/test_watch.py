@@ -474,9 +474,14 @@ def test_kill_9_mid_way_loses_nothing_and_stores_nothing_twice(tmp_path, samples
         if f.is_file() and not f.name.endswith(ERROR_SUFFIX):
             assert note_path(f).exists(), f
 
-    # one log line per file
-    assert text.count("stored ") + text.count("resumed ") >= len(good)
-    assert text.count("duplicate ") >= len(dup_files) and text.count("failed ") >= len(broken)
+    # one log line per file, but for at most one: the writer commits, moves, then logs, so
+    # a kill -9 between the move and the log line loses that line (never the file or its row)
+    unlogged = (
+        max(0, len(good) - text.count("stored ") - text.count("resumed "))
+        + max(0, len(dup_files) - text.count("duplicate "))
+        + max(0, len(broken) - text.count("failed "))
+    )
+    assert unlogged <= 1, text
 
 
 def _alive(pid: int) -> bool:
