@@ -252,17 +252,17 @@ def _as_tuples(rows: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[tuple[
     return columns, [tuple(r.get(c) for c in columns) for r in rows]
 
 
-# Each table's column names, read once per connection. sqlite-utils' table objects
-# look the schema up again on every insert and delete (about 56 look-ups per saved
-# document, a third of the writer's time in a reprocess, issue 7), so mentions are
-# written with prepared statements on the raw connection instead.
-_COLUMNS: weakref.WeakKeyDictionary[Database, dict[str, frozenset[str]]] = weakref.WeakKeyDictionary()
+# Each table's columns, in table order, read once per connection. sqlite-utils' table
+# objects look the schema up again on every insert and delete (about 56 look-ups per
+# saved document, a third of the writer's time in a reprocess, issue 7), so mentions
+# are written with prepared statements on the raw connection instead.
+_COLUMNS: weakref.WeakKeyDictionary[Database, dict[str, tuple[str, ...]]] = weakref.WeakKeyDictionary()
 
 
-def _columns(db: Database, table: str) -> frozenset[str]:
+def _columns(db: Database, table: str) -> tuple[str, ...]:
     per_db = _COLUMNS.setdefault(db, {})
     if table not in per_db:
-        per_db[table] = frozenset(r[1] for r in db.conn.execute(f"PRAGMA table_info([{table}])"))
+        per_db[table] = tuple(r[1] for r in db.conn.execute(f"PRAGMA table_info([{table}])"))
     return per_db[table]
 
 
@@ -272,14 +272,34 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
     return f"insert into [{table}] ({names}) values ({', '.join('?' * len(columns))})"
 
 
+def _unchanged(db: Database, table: str, doc_id: str, columns: tuple[str, ...],
+               rows: list[tuple[Any, ...]]) -> bool:
+    """Does ``table`` already hold exactly these rows for the document (as SQLite would store them)?
+
+    Reprocessing after one extractor changed leaves the other fields' mentions
+    as they were: reading them back costs far less than rewriting them and
+    their indexes (the WAL would take every page again).
+    """
+    table_columns = _columns(db, table)
+    if columns != table_columns:
+        if not set(columns) <= set(table_columns):
+            return False
+        where = [columns.index(c) if c in columns else None for c in table_columns]
+        rows = [tuple(None if i is None else r[i] for i in where) for r in rows]
+    stored = db.conn.execute(f"select * from [{table}] where doc_id = ? order by seq", [doc_id]).fetchall()
+    return stored == rows
+
+
 def _write_mentions(db: Database, mentions: Mentions) -> None:
-    """Delete the document's mentions in every field table and insert ``mentions``' rows."""
-    for field in EXTRACTORS:
+    """Make every field table hold ``mentions``' rows for the document, and no others."""
+    for field in dict.fromkeys([*EXTRACTORS, *mentions.tables]):
+        columns, rows = mentions.tables.get(field, ((), []))
+        if _unchanged(db, field, mentions.doc_id, columns, rows):
+            continue
         db.conn.execute(f"delete from [{field}] where doc_id = ?", [mentions.doc_id])
-    for field, (columns, rows) in mentions.tables.items():
         if not rows:
             continue
-        if set(columns) <= _columns(db, field):
+        if set(columns) <= set(_columns(db, field)):
             db.conn.executemany(_insert_sql(field, columns), rows)
         else:  # a key the table lacks (an extractor learned it after the schema): sqlite-utils adds the column
             db[field].insert_all([dict(zip(columns, r)) for r in rows], batch_size=BATCH_SIZE, alter=True)

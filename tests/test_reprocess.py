@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sqlite3
 
 import pytest
 from click.testing import CliRunner
@@ -70,6 +71,22 @@ def test_all_with_the_same_extractors_gives_the_same_rows(store_file):
     assert f"saraban: {store_file}: 10 reprocessed" in result.output
     assert "saraban reprocess: 10/10 docs (100%), 10 pages, " in result.output
     assert "docs/s" in result.output
+    assert snapshot(store_file) == before
+
+
+def test_all_puts_back_mentions_that_differ_from_a_fresh_extraction(store_file):
+    """Rows equal to the new ones are left in place; a table whose rows differ is rewritten."""
+    before = snapshot(store_file)
+    conn = sqlite3.connect(store_file)
+    with conn:
+        conn.execute("update dates set iso = '1999-01-01' where seq = 0")
+        conn.execute("delete from provinces where seq = 1")
+        conn.execute("update goals set confidence = 0.5")
+    conn.close()
+    damaged = snapshot(store_file)
+    assert damaged["dates"] != before["dates"] and damaged["provinces"] != before["provinces"]
+    result = _reprocess("--db", store_file, "--all", "--jobs", "2")
+    assert result.exit_code == 0, result.output
     assert snapshot(store_file) == before
 
 
