@@ -1,0 +1,210 @@
+"""Re-read Thai digits that tesseract gets wrong, from the page image itself.
+
+Tesseract's ``tha`` model misreads the digits of the loopless fonts Thai
+offices print with (TH SarabunPSK and its clones): on light-noise 300-dpi
+scans of the dev corpus it gets 27% of Thai digits wrong (๖ read as ๐ or
+๒๐, ๗ as ๓ or ฒ, ๒๕๖๕ as ๒๕๒๐๕), and neither a digit whitelist nor a
+Thai-only model nor binarization fixes it (measured in bench/ocr_accuracy.py).
+No library reads Thai digits, so this module does the narrow job by hand:
+the ten Thai digits are rendered once from the TLWG fonts Debian ships
+(fonts-thai-tlwg), each glyph of a digit run that tesseract located is cut
+out of the page by connected components, and the nearest template (a
+blurred 24x32 bitmap, compared by Euclidean distance) names it. Only the
+small box of each run is looked at, so this adds milliseconds per page,
+not another tesseract pass.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+log = logging.getLogger(__name__)
+
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+FONT_DIR = Path("/usr/share/fonts/truetype/tlwg")
+# Text faces (not the handwriting-like Purisa, not the typewriter faces) in
+# the weights letters use; obliques are left out: letters are not slanted.
+TEMPLATE_FONTS = (
+    "Laksaman", "Laksaman-Bold", "Garuda", "Garuda-Bold", "Kinnari", "Kinnari-Bold",
+    "Norasi", "Norasi-Bold", "Loma", "Loma-Bold", "Sawasdee", "Sawasdee-Bold",
+    "Umpush", "Umpush-Bold", "Waree", "Waree-Bold", "TlwgTypo",
+)
+_CELL = (24, 32)            # width, height of the normalized glyph bitmap
+# A component is noise below this share of the run's digit height, a dot or
+# comma below _PUNCT_HEIGHT; a glyph whose best distance is above
+# _MAX_DISTANCE is not a digit we know, and the run keeps tesseract's text.
+_NOISE_HEIGHT = 0.12
+_PUNCT_HEIGHT = 0.45
+_MAX_DISTANCE = 9.0
+
+
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    """One glyph read out of a digit run: its character and template distance."""
+
+    char: str
+    distance: float
+    left: int
+    right: int
+
+
+def _normalize_glyph(ink: np.ndarray) -> np.ndarray:
+    """A binary glyph (ink = 1) cropped, scaled into the cell keeping its aspect, blurred."""
+    ys, xs = np.nonzero(ink)
+    glyph = ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1].astype(np.float32)
+    h, w = glyph.shape
+    cw, ch = _CELL
+    scale = min(cw / w, ch / h)
+    nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
+    small = cv2.resize(glyph, (nw, nh), interpolation=cv2.INTER_AREA)
+    cell = np.zeros((ch, cw), np.float32)
+    y0, x0 = (ch - nh) // 2, (cw - nw) // 2
+    cell[y0:y0 + nh, x0:x0 + nw] = small
+    return cv2.GaussianBlur(cell, (5, 5), 1.0).ravel()
+
+
+@functools.cache
+def _templates() -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Feature rows, aspect ratios and labels of the Thai digits in every template font."""
+    feats, aspects, labels = [], [], []
+    for name in TEMPLATE_FONTS:
+        path = FONT_DIR / f"{name}.ttf"
+        if not path.exists():
+            continue
+        font = ImageFont.truetype(str(path), 96)
+        for ch in THAI_DIGITS:
+            img = Image.new("L", (160, 200), 0)
+            ImageDraw.Draw(img).text((30, 30), ch, fill=255, font=font)
+            ink = np.asarray(img) > 127
+            if not ink.any():
+                continue
+            ys, xs = np.nonzero(ink)
+            feats.append(_normalize_glyph(ink))
+            aspects.append((np.ptp(xs) + 1) / (np.ptp(ys) + 1))
+            labels.append(ch)
+    if not feats:
+        log.warning("no TLWG fonts in %s: Thai digits are not re-read", FONT_DIR)
+        return np.zeros((0, _CELL[0] * _CELL[1]), np.float32), np.zeros(0), ()
+    return np.stack(feats), np.array(aspects), tuple(labels)
+
+
+def binarize(gray: np.ndarray) -> np.ndarray:
+    """Ink mask (True = ink) of a grayscale crop: light blur, then Otsu's threshold."""
+    blurred = cv2.GaussianBlur(gray, (3, 3), 0)
+    _, mask = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return mask > 0
+
+
+def read_glyphs(gray: np.ndarray, core: tuple[int, int] | None = None) -> list[Glyph] | None:
+    """The glyphs of a digit run, left to right; None when the crop does not look like one.
+
+    ``gray`` is the grayscale crop around a run of Thai digits and the
+    punctuation of dates and letter numbers (``.`` ``/`` ``,`` ``-``);
+    ``core`` the columns tesseract gave the run inside the padded crop: a
+    component mostly (70%) outside it belongs to a neighbouring word.
+    """
+    feats, aspects, labels = _templates()
+    if not labels or gray.size == 0 or gray.shape[0] < 8:
+        return None
+    mask = binarize(gray)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    comps = [tuple(int(v) for v in stats[i]) for i in range(1, count)]  # x, y, w, h, area
+    if core is not None:
+        lo, hi = core
+        comps = [c for c in comps if min(c[0] + c[2], hi) - max(c[0], lo) >= 0.3 * c[2]]
+    if not comps:
+        return None
+    tallest = max(c[3] for c in comps)
+    digit_height = float(np.median([c[3] for c in comps if c[3] > 0.5 * tallest]))
+    comps = [c for c in comps if c[3] >= _NOISE_HEIGHT * digit_height and c[4] >= 4]
+    comps = _merge_overlapping(sorted(comps))
+    comps = [part for c in comps for part in _split_touching(mask, c, digit_height)]
+    glyphs: list[Glyph] = []
+    for x, y, w, h in comps:
+        if h < _PUNCT_HEIGHT * digit_height:
+            glyphs.append(Glyph("-" if w > 1.8 * h else ".", 0.0, x, x + w))
+            continue
+        ink = mask[y:y + h, x:x + w]
+        if h > 1.2 * digit_height and w < 0.6 * h:             # a slash rises above the digits
+            glyphs.append(Glyph("/", 0.0, x, x + w))
+            continue
+        dist = np.sqrt(((feats - _normalize_glyph(ink)) ** 2).sum(axis=1))
+        dist += 4.0 * np.abs(np.log(aspects / (w / h)))          # shape, then proportions
+        best = int(np.argmin(dist))
+        glyphs.append(Glyph(labels[best], float(dist[best]), x, x + w))
+    return glyphs
+
+
+# No Thai digit is wider than 1.4 times its height in any template font.
+_MAX_ASPECT = 1.45
+
+
+def _split_touching(mask: np.ndarray, comp: tuple[int, int, int, int], digit_height: float,
+                    ) -> list[tuple[int, int, int, int]]:
+    """Cut a component too wide for one digit (two glyphs joined by blur) at its thinnest column."""
+    x, y, w, h = comp
+    if h < _PUNCT_HEIGHT * digit_height or w <= _MAX_ASPECT * h:
+        return [comp]
+    columns = mask[y:y + h, x:x + w].sum(axis=0)
+    parts = max(2, round(w / (1.05 * h)))
+    lo, hi = int(w / parts * 0.6), int(w - w / parts * 0.6)
+    if hi <= lo:
+        return [comp]
+    cut = lo + int(np.argmin(columns[lo:hi]))
+    left, right = (x, y, cut, h), (x + cut, y, w - cut, h)
+    return [*_split_touching(mask, _tighten(mask, left), digit_height),
+            *_split_touching(mask, _tighten(mask, right), digit_height)]
+
+
+def _tighten(mask: np.ndarray, comp: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The box shrunk vertically to the ink inside it."""
+    x, y, w, h = comp
+    rows = np.nonzero(mask[y:y + h, x:x + w].any(axis=1))[0]
+    if rows.size == 0:
+        return comp
+    return (x, y + int(rows[0]), w, int(rows[-1] - rows[0] + 1))
+
+
+def _merge_overlapping(comps: list[tuple[int, ...]]) -> list[tuple[int, int, int, int]]:
+    """Join components that share most of their columns (a glyph broken by noise)."""
+    merged: list[list[int]] = []
+    for x, y, w, h, _area in comps:
+        if merged:
+            mx, my, mw, mh = merged[-1]
+            overlap = min(mx + mw, x + w) - max(mx, x)
+            if overlap > 0.6 * min(mw, w):
+                nx, ny = min(mx, x), min(my, y)
+                merged[-1] = [nx, ny, max(mx + mw, x + w) - nx, max(my + mh, y + h) - ny]
+                continue
+        merged.append([x, y, w, h])
+    return [tuple(m) for m in merged]  # type: ignore[misc]
+
+
+def reread_digits(gray: np.ndarray, ocr_text: str, core: tuple[int, int] | None = None) -> str | None:
+    """The digit run in ``gray`` read glyph by glyph, or None to keep ``ocr_text``.
+
+    The run is kept as tesseract read it when a glyph matches no template
+    well, or when the punctuation read differs from tesseract's (a sign the
+    box holds more or less than the run).
+    """
+    glyphs = read_glyphs(gray, core)
+    if not glyphs:
+        return None
+    if max(g.distance for g in glyphs) > _MAX_DISTANCE:
+        log.debug("digit run %r: a glyph matches no template (%.1f)", ocr_text,
+                  max(g.distance for g in glyphs))
+        return None
+    text = "".join(g.char for g in glyphs)
+    if _punctuation(text) != _punctuation(ocr_text):
+        return None
+    return text
+
+
+def _punctuation(text: str) -> str:
+    return "".join(c for c in text if c in "/-")

@@ -1,0 +1,294 @@
+"""OCR: every tesseract call, behind a small engine interface, and pages read in parallel.
+
+A page image goes through named stages, in order::
+
+    to_gray -> [deskew] -> engine.read (plain text + TSV boxes, one tesseract run)
+            -> join_words (TSV boxes back into the words of the plain text)
+            -> reread_digit_runs (Thai digits re-read from the image, ingest/digits.py)
+            -> correct_numbers (dates, years: ingest/numbers.py)
+
+The page text is tesseract's plain-text output: its hOCR and TSV split Thai
+into one "word" per character (tesseract issue 2702), so they give only the
+boxes and confidences, joined back into the words of the text.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import tempfile
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+from rapidfuzz.distance import Levenshtein
+
+from ingest import Page, Word
+from ingest.digits import reread_digits
+from ingest.numbers import correct_numbers
+from saraban.errors import OcrError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LANGS = "tha+eng"
+
+
+@dataclass(frozen=True, slots=True)
+class OcrResult:
+    """What an engine read on one page image.
+
+    ``text`` is the engine's plain text; ``boxes`` its smallest located units
+    (tesseract's TSV level-5 items: whole Latin words, often single Thai
+    characters) with their boxes in image pixels and confidences (0-100).
+    """
+
+    text: str
+    boxes: tuple[Word, ...] = ()
+
+
+class OcrEngine(ABC):
+    """Reads one page image. Implementations must be safe to call from several threads."""
+
+    name: str = "abstract"
+
+    @abstractmethod
+    def read(self, image: Image.Image, langs: str) -> OcrResult:
+        """Plain text and located boxes of a grayscale page image, in languages ``langs``."""
+
+
+class TesseractEngine(OcrEngine):
+    """The tesseract command line, one process per page, single-threaded.
+
+    Called directly rather than through pytesseract: pytesseract hands every
+    call the process-wide ``os.environ``, while each call here must carry
+    OMP_THREAD_LIMIT=1 (we run one process per core; tesseract's own OpenMP
+    threads would oversubscribe the cores and run 2-3x slower), and one run
+    must write both the text and the TSV.
+    """
+
+    name = "tesseract"
+
+    def __init__(self, *, psm: int = 3, timeout: float = 300.0, binary: str = "tesseract") -> None:
+        self.psm, self.timeout, self.binary = psm, timeout, binary
+
+    def read(self, image: Image.Image, langs: str) -> OcrResult:
+        with tempfile.TemporaryDirectory(prefix="saraban-ocr-") as tmp:
+            src, out = Path(tmp) / "page.pgm", Path(tmp) / "out"
+            image.convert("L").save(src)          # PGM: written raw, no compression time
+            dpi = round(image.info.get("dpi", (300, 300))[0]) or 300
+            cmd = [self.binary, str(src), str(out), "-l", langs, "--psm", str(self.psm),
+                   "--dpi", str(dpi), "txt", "tsv"]
+            proc = self._run(cmd)
+            if proc.returncode != 0:
+                raise OcrError("<page image>", f"tesseract failed: {proc.stderr.decode(errors='replace')[-300:]}")
+            text = out.with_suffix(".txt").read_text(encoding="utf-8")
+            boxes = parse_tsv(out.with_suffix(".tsv").read_text(encoding="utf-8"))
+        return OcrResult(text=text, boxes=boxes)
+
+    def _run(self, cmd: list[str]) -> subprocess.CompletedProcess[bytes]:
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        try:
+            return subprocess.run(cmd, env=env, capture_output=True, timeout=self.timeout, check=False)
+        except FileNotFoundError as err:
+            raise OcrError("<page image>", f"{self.binary} is not installed (apt-get install tesseract-ocr tesseract-ocr-tha)") from err
+        except subprocess.TimeoutExpired as err:
+            raise OcrError("<page image>", f"tesseract took longer than {self.timeout:.0f} s") from err
+
+
+def parse_tsv(tsv: str) -> tuple[Word, ...]:
+    """The level-5 (word) rows of tesseract's TSV output as Words.
+
+    >>> parse_tsv("level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth\\theight\\tconf\\ttext\\n"
+    ...           "5\\t1\\t1\\t1\\t1\\t1\\t10\\t20\\t30\\t40\\t91.5\\tที่")
+    (Word(text='ที่', left=10, top=20, width=30, height=40, confidence=91.5),)
+    """
+    words = []
+    for line in tsv.splitlines()[1:]:
+        cols = line.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        left, top, width, height = (int(c) for c in cols[6:10])
+        words.append(Word(cols[11], left, top, width, height, float(cols[10])))
+    return tuple(words)
+
+
+def to_gray(image: Image.Image) -> Image.Image:
+    """The page as 8-bit grayscale, keeping its dpi."""
+    gray = image if image.mode == "L" else image.convert("L")
+    if "dpi" in image.info:
+        gray.info["dpi"] = image.info["dpi"]
+    return gray
+
+
+def deskew(image: Image.Image, *, max_angle: float = 5.0) -> Image.Image:
+    """Rotate a page so its text lines are level (a scanner feeds paper a little askew).
+
+    The angle is the one whose horizontal ink profile is sharpest, searched
+    in 0.1 degree steps on a quarter-size copy.
+    """
+    gray = np.asarray(image)
+    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    h, w = ink.shape
+    best, best_score = 0.0, -1.0
+    for angle in np.arange(-max_angle, max_angle + 0.01, 0.1):
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), float(angle), 1.0)
+        rows = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST).sum(axis=1, dtype=np.float64)
+        score = float(np.square(np.diff(rows)).sum())
+        if score > best_score:
+            best, best_score = float(angle), score
+    if abs(best) < 0.05:
+        return image
+    log.debug("deskew by %.1f degrees", best)
+    out = image.rotate(-best, resample=Image.BICUBIC, fillcolor=255)
+    out.info["dpi"] = image.info.get("dpi", (300, 300))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    boxes: tuple[int, ...]       # indices into OcrResult.boxes
+
+
+def join_words(result: OcrResult) -> tuple[list[_Token], list[int | None]]:
+    """Whitespace-separated tokens of the text, and for each text character its box index.
+
+    tesseract writes the text and the TSV from the same recognition, so the
+    text without white space equals the boxes' texts concatenated; where it
+    does not (rare), an edit alignment maps what it can.
+    """
+    text = result.text
+    box_chars: list[int] = []
+    for i, box in enumerate(result.boxes):
+        box_chars.extend([i] * len(box.text))
+    flat = "".join(b.text for b in result.boxes)
+    positions = [i for i, c in enumerate(text) if not c.isspace()]
+    letters = "".join(text[i] for i in positions)
+    char_box: list[int | None] = [None] * len(text)
+    if letters == flat:
+        for pos, b in zip(positions, box_chars):
+            char_box[pos] = b
+    else:
+        for op in Levenshtein.opcodes(letters, flat):
+            if op.tag in ("equal", "replace"):
+                for k in range(min(op.src_end - op.src_start, op.dest_end - op.dest_start)):
+                    char_box[positions[op.src_start + k]] = box_chars[op.dest_start + k]
+    tokens = []
+    for m in re.finditer(r"\S+", text):
+        idx = tuple(dict.fromkeys(b for b in char_box[m.start():m.end()] if b is not None))
+        tokens.append(_Token(m.start(), m.end(), idx))
+    return tokens, char_box
+
+
+def _union(boxes: Iterable[Word]) -> tuple[int, int, int, int]:
+    bs = list(boxes)
+    left, top = min(b.left for b in bs), min(b.top for b in bs)
+    right, bottom = max(b.left + b.width for b in bs), max(b.top + b.height for b in bs)
+    return left, top, right - left, bottom - top
+
+
+# A run of Thai digits with the punctuation of dates and letter numbers inside it,
+# and the letters tesseract puts in place of a digit it cannot read (๗ -> ฒ, ด, ต).
+_DIGIT_RUN = re.compile(r"[๐-๙](?:[๐-๙.,/\-ฒดต]*[๐-๙])?")
+
+
+def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, ...],
+                      image: Image.Image) -> dict[int, tuple[int, str]]:
+    """Replacements {start: (end, new_text)} for the Thai digit runs read better from the image."""
+    gray = np.asarray(image)
+    fixes: dict[int, tuple[int, str]] = {}
+    for m in _DIGIT_RUN.finditer(text):
+        idx = {b for b in char_box[m.start():m.end()] if b is not None}
+        if not idx:
+            continue
+        left, top, width, height = _union(boxes[i] for i in idx)
+        pad_x, pad_y = int(0.6 * height), int(0.35 * height)
+        x0, y0 = max(0, left - pad_x), max(0, top - pad_y)
+        x1, y1 = min(gray.shape[1], left + width + pad_x), min(gray.shape[0], top + height + pad_y)
+        new = reread_digits(gray[y0:y1, x0:x1], m.group(), core=(left - x0, left + width - x0))
+        if new is not None and new != m.group():
+            log.debug("digit run %r re-read as %r", m.group(), new)
+            fixes[m.start()] = (m.end(), new)
+    return fixes
+
+
+def ocr_page(number: int, image: Image.Image, *, engine: OcrEngine, langs: str = DEFAULT_LANGS,
+             deskew_page: bool = False, reread: bool = True) -> Page:
+    """One page image to a Page: OCR, words with boxes, Thai digits re-read, numbers checked."""
+    gray = to_gray(image)
+    if deskew_page:
+        gray = deskew(gray)
+    result = engine.read(gray, langs)
+    tokens, char_box = join_words(result)
+    fixes = reread_digit_runs(result.text, char_box, result.boxes, gray) if reread else {}
+    text, words = _apply(result, tokens, fixes)
+    text = correct_numbers(text)
+    confs = [w.confidence for w in words if w.confidence >= 0]
+    return Page(number=number, text=text, method="ocr",
+                confidence=round(sum(confs) / len(confs), 1) if confs else None, words=tuple(words))
+
+
+def _apply(result: OcrResult, tokens: list[_Token], fixes: dict[int, tuple[int, str]]) -> tuple[str, list[Word]]:
+    """The text with the re-read runs put in, and one Word per token of it."""
+    text, parts, pos = result.text, [], 0
+    for start in sorted(fixes):
+        end, new = fixes[start]
+        parts += [text[pos:start], new]
+        pos = end
+    parts.append(text[pos:])
+    words = []
+    for tok in tokens:
+        if not tok.boxes:
+            continue
+        token_text = text[tok.start:tok.end]
+        for start in sorted(fixes, reverse=True):
+            end, new = fixes[start]
+            if tok.start <= start < tok.end:
+                token_text = token_text[:start - tok.start] + new + token_text[end - tok.start:]
+        bs = [result.boxes[i] for i in tok.boxes]
+        left, top, width, height = _union(bs)
+        conf = sum(b.confidence for b in bs) / len(bs)
+        words.append(Word(token_text, left, top, width, height, round(conf, 1)))
+    return "".join(parts), words
+
+
+PageSource = Callable[[], Page]
+
+
+def run_ordered(sources: Iterable[Page | PageSource], jobs: int) -> Iterator[Page]:
+    """Pages in order, computing the callables on ``jobs`` threads, at most ``jobs + 1`` ahead.
+
+    Threads suffice: the work is a tesseract process per page plus numpy and
+    OpenCV steps, which release the GIL. The window keeps memory flat: a
+    100-page scan holds a few page images at a time, never all of them.
+    """
+    if jobs <= 1:
+        for src in sources:
+            yield src if isinstance(src, Page) else src()
+        return
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="saraban-ocr") as pool:
+        pending: deque[Future[Page] | Page] = deque()
+        for src in sources:
+            pending.append(src if isinstance(src, Page) else pool.submit(src))
+            while len(pending) > jobs:
+                yield _result(pending.popleft())
+        while pending:
+            yield _result(pending.popleft())
+
+
+def _result(item: Future[Page] | Page) -> Page:
+    return item if isinstance(item, Page) else item.result()
+
+
+def default_engine() -> OcrEngine:
+    """The engine used when the run names none: tesseract."""
+    return TesseractEngine()
