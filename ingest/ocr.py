@@ -75,8 +75,10 @@ class TesseractEngine(OcrEngine):
 
     name = "tesseract"
 
-    def __init__(self, *, psm: int = 3, timeout: float = 300.0, binary: str = "tesseract") -> None:
+    def __init__(self, *, psm: int = 3, timeout: float = 300.0, binary: str = "tesseract",
+                 variables: dict[str, str] | None = None) -> None:
         self.psm, self.timeout, self.binary = psm, timeout, binary
+        self.variables = dict(variables or {})     # -c NAME=VALUE, e.g. a character whitelist
 
     def read(self, image: Image.Image, langs: str) -> OcrResult:
         with tempfile.TemporaryDirectory(prefix="saraban-ocr-") as tmp:
@@ -84,7 +86,10 @@ class TesseractEngine(OcrEngine):
             image.convert("L").save(src)          # PGM: written raw, no compression time
             dpi = round(image.info.get("dpi", (300, 300))[0]) or 300
             cmd = [self.binary, str(src), str(out), "-l", langs, "--psm", str(self.psm),
-                   "--dpi", str(dpi), "txt", "tsv"]
+                   "--dpi", str(dpi)]
+            for name, value in self.variables.items():
+                cmd += ["-c", f"{name}={value}"]
+            cmd += ["txt", "tsv"]
             proc = self._run(cmd)
             if proc.returncode != 0:
                 raise OcrError("<page image>", f"tesseract failed: {proc.stderr.decode(errors='replace')[-300:]}")
@@ -201,9 +206,16 @@ def _union(boxes: Iterable[Word]) -> tuple[int, int, int, int]:
 _DIGIT_RUN = re.compile(r"[๐-๙](?:[๐-๙.,/\-ฒดต]*[๐-๙])?")
 
 
+DigitReader = Callable[[np.ndarray, str, tuple[int, int]], "str | None"]
+
+
 def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, ...],
-                      image: Image.Image) -> dict[int, tuple[int, str]]:
-    """Replacements {start: (end, new_text)} for the Thai digit runs read better from the image."""
+                      image: Image.Image, reader: DigitReader = reread_digits) -> dict[int, tuple[int, str]]:
+    """Replacements {start: (end, new_text)} for the Thai digit runs read better from the image.
+
+    ``reader(crop, ocr_text, core)`` reads one run from its padded crop
+    (bench/ocr_accuracy.py passes other readers to compare).
+    """
     gray = np.asarray(image)
     fixes: dict[int, tuple[int, str]] = {}
     for m in _DIGIT_RUN.finditer(text):
@@ -214,7 +226,7 @@ def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, 
         pad_x, pad_y = int(0.6 * height), int(0.35 * height)
         x0, y0 = max(0, left - pad_x), max(0, top - pad_y)
         x1, y1 = min(gray.shape[1], left + width + pad_x), min(gray.shape[0], top + height + pad_y)
-        new = reread_digits(gray[y0:y1, x0:x1], m.group(), core=(left - x0, left + width - x0))
+        new = reader(gray[y0:y1, x0:x1], m.group(), (left - x0, left + width - x0))
         if new is not None and new != m.group():
             log.debug("digit run %r re-read as %r", m.group(), new)
             fixes[m.start()] = (m.end(), new)
