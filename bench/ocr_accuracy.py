@@ -8,12 +8,15 @@ and bench/letters) with ../shared/tools/render_scans.py into image-only
 PDFs, OCRs each page ONCE with tesseract tha+eng, and scores every remedy
 on that same OCR (plus one more OCR run for --deskew):
 
-    plain               tesseract's plain text, as is
-    +digits             Thai digit runs re-read by template matching (ingest/digits.py)
-    +digits+numbers     ... then format-aware fixes (ingest/numbers.py): saraban's default
-    +tess-digits        digit runs re-read by tesseract -l tha --psm 7 with a digit
-                        whitelist instead (--tesseract-reread; the remedy that fails)
-    deskew+digits+num   the default after deskewing the page (--deskew)
+    plain                  tesseract's plain text, as is
+    +tones                 stacked tone marks restored (ingest/tone_marks.py) alone
+    +digitruns             Thai digit runs re-read by template matching (ingest/digits.py)
+    +digits                ... and symbol/Latin tokens standing for numbers re-read too
+    +digits+tones          both
+    +digits+tones+numbers  ... then format-aware fixes (ingest/numbers.py): saraban's default
+    +tess-digits           Thai digit runs re-read by tesseract -l tha --psm 7 with a digit
+                           whitelist instead (--tesseract-reread)
+    deskew+all             the default after deskewing the page (--deskew)
 
 Prints CER and digit-CER (ocr_cer.py's definitions) per remedy and per text folder.
 """
@@ -32,6 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from ingest.numbers import correct_numbers  # noqa: E402
+from ingest.tone_marks import restore_tone_marks  # noqa: E402
 from ingest.ocr import (  # noqa: E402
     DEFAULT_LANGS, OcrResult, TesseractEngine, _apply, deskew, join_words, reread_digit_runs, to_gray,
 )
@@ -60,12 +64,16 @@ def tesseract_digit_reader(engine: TesseractEngine):
 def remedies(result: OcrResult, gray, tess_reader) -> dict[str, str]:
     tokens, char_box = join_words(result)
     out = {"plain": result.text}
+    out["+tones"] = restore_tone_marks(result.text)
+    fixes = reread_digit_runs(result.text, char_box, result.boxes, gray, lookalike=None)
+    out["+digitruns"] = _apply(result, tokens, fixes)[0]
     fixes = reread_digit_runs(result.text, char_box, result.boxes, gray)
     digits_text, _ = _apply(result, tokens, fixes)
     out["+digits"] = digits_text
-    out["+digits+numbers"] = correct_numbers(digits_text)
+    out["+digits+tones"] = restore_tone_marks(digits_text)
+    out["+digits+tones+numbers"] = correct_numbers(out["+digits+tones"])
     if tess_reader is not None:
-        fixes = reread_digit_runs(result.text, char_box, result.boxes, gray, reader=tess_reader)
+        fixes = reread_digit_runs(result.text, char_box, result.boxes, gray, reader=tess_reader, lookalike=None)
         out["+tess-digits"] = _apply(result, tokens, fixes)[0]
     return out
 
@@ -80,7 +88,7 @@ def ocr_doc(pdf: Path, engine: TesseractEngine, jobs: int, with_deskew: bool, te
         if with_deskew:
             straight = deskew(gray)
             res2 = remedies(engine.read(straight, DEFAULT_LANGS), straight, None)
-            res["deskew+digits+num"] = res2["+digits+numbers"]
+            res["deskew+all"] = res2["+digits+tones+numbers"]
         return res
     with ThreadPoolExecutor(jobs) as pool:
         pages = list(pool.map(one, images))
@@ -144,9 +152,9 @@ def main() -> int:
 
 def _table(title: str, tot: dict[str, list[int]]) -> None:
     print(f"\n{title}")
-    print(f"  {'remedy':<20} {'CER':>7} {'digit-CER':>10}   chars digits")
+    print(f"  {'remedy':<24} {'CER':>7} {'digit-CER':>10}   chars digits")
     for name, (err, n, derr, d) in tot.items():
-        print(f"  {name:<20} {err / max(n, 1):7.4f} {derr / max(d, 1):10.4f}   {n:5d} {d:5d}")
+        print(f"  {name:<24} {err / max(n, 1):7.4f} {derr / max(d, 1):10.4f}   {n:5d} {d:5d}")
 
 
 if __name__ == "__main__":

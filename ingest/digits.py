@@ -27,6 +27,7 @@ from PIL import Image, ImageDraw, ImageFont
 log = logging.getLogger(__name__)
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+ARABIC_DIGITS = "0123456789"
 FONT_DIR = Path("/usr/share/fonts/truetype/tlwg")
 # Text faces (not the handwriting-like Purisa, not the typewriter faces) in
 # the weights letters use; obliques are left out: letters are not slanted.
@@ -71,14 +72,14 @@ def _normalize_glyph(ink: np.ndarray) -> np.ndarray:
 
 @functools.cache
 def _templates() -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """Feature rows, aspect ratios and labels of the Thai digits in every template font."""
+    """Feature rows, aspect ratios and labels of the Thai and Arabic digits in every template font."""
     feats, aspects, labels = [], [], []
     for name in TEMPLATE_FONTS:
         path = FONT_DIR / f"{name}.ttf"
         if not path.exists():
             continue
         font = ImageFont.truetype(str(path), 96)
-        for ch in THAI_DIGITS:
+        for ch in THAI_DIGITS + ARABIC_DIGITS:
             img = Image.new("L", (160, 200), 0)
             ImageDraw.Draw(img).text((30, 30), ch, fill=255, font=font)
             ink = np.asarray(img) > 127
@@ -101,44 +102,96 @@ def binarize(gray: np.ndarray) -> np.ndarray:
     return mask > 0
 
 
-def read_glyphs(gray: np.ndarray, core: tuple[int, int] | None = None) -> list[Glyph] | None:
+def read_glyphs(gray: np.ndarray, core: tuple[int, int, int, int] | None = None,
+                digits: str = THAI_DIGITS) -> list[Glyph] | None:
     """The glyphs of a digit run, left to right; None when the crop does not look like one.
 
     ``gray`` is the grayscale crop around a run of Thai digits and the
     punctuation of dates and letter numbers (``.`` ``/`` ``,`` ``-``);
-    ``core`` the columns tesseract gave the run inside the padded crop: a
-    component mostly (70%) outside it belongs to a neighbouring word.
+    ``core`` the box tesseract gave the run inside the padded crop (left,
+    right, top, bottom): a component mostly (70%) left or right of it belongs
+    to a neighbouring word, one whose middle is above or below it to the
+    lines above and below.
+    ``digits`` are the characters a glyph may be read as.
     """
     feats, aspects, labels = _templates()
+    keep = np.array([label in digits for label in labels])
+    feats, aspects, labels = feats[keep], aspects[keep], tuple(np.array(labels)[keep])
     if not labels or gray.size == 0 or gray.shape[0] < 8:
         return None
     mask = binarize(gray)
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     comps = [tuple(int(v) for v in stats[i]) for i in range(1, count)]  # x, y, w, h, area
-    if core is not None:
-        lo, hi = core
-        comps = [c for c in comps if min(c[0] + c[2], hi) - max(c[0], lo) >= 0.3 * c[2]]
-    if not comps:
+    lo, hi, top, bottom = core if core is not None else (0, gray.shape[1], 0, gray.shape[0])
+    comps = [c for c in comps if top <= c[1] + c[3] / 2 <= bottom]
+    seeds = [c for c in comps if min(c[0] + c[2], hi) - max(c[0], lo) >= 0.3 * c[2]]
+    if not seeds:
         return None
-    tallest = max(c[3] for c in comps)
-    digit_height = float(np.median([c[3] for c in comps if c[3] > 0.5 * tallest]))
+    tallest = max(c[3] for c in seeds)
+    digit_height = float(np.median([c[3] for c in seeds if c[3] > 0.5 * tallest]))
     comps = [c for c in comps if c[3] >= _NOISE_HEIGHT * digit_height and c[4] >= 4]
     comps = _merge_overlapping(sorted(comps))
     comps = [part for c in comps for part in _split_touching(mask, c, digit_height)]
-    glyphs: list[Glyph] = []
-    for x, y, w, h in comps:
-        if h < _PUNCT_HEIGHT * digit_height:
-            glyphs.append(Glyph("-" if w > 1.8 * h else ".", 0.0, x, x + w))
-            continue
-        ink = mask[y:y + h, x:x + w]
-        if h > 1.2 * digit_height and w < 0.6 * h:             # a slash rises above the digits
-            glyphs.append(Glyph("/", 0.0, x, x + w))
-            continue
-        dist = np.sqrt(((feats - _normalize_glyph(ink)) ** 2).sum(axis=1))
-        dist += 4.0 * np.abs(np.log(aspects / (w / h)))          # shape, then proportions
-        best = int(np.argmin(dist))
-        glyphs.append(Glyph(labels[best], float(dist[best]), x, x + w))
-    return glyphs
+    glyphs = [_classify(mask, c, digit_height, feats, aspects, labels) for c in comps]
+    inside = [i for i, g in enumerate(glyphs) if min(g.right, hi) - max(g.left, lo) >= 0.3 * (g.right - g.left)]
+    if not inside:
+        return None
+    first, last = _grow(glyphs, inside[0], -1, digit_height), _grow(glyphs, inside[-1], 1, digit_height)
+    return glyphs[first:last + 1]
+
+
+# A digit tesseract's box left out still belongs to the run when it is this close
+# (in digit heights) to it; a space between words is wider.
+_RUN_GAP = 0.4
+
+
+def _grow(glyphs: list[Glyph], i: int, step: int, digit_height: float) -> int:
+    """Extend a run from glyph ``i`` over neighbouring digits (and a dot between digits)."""
+    j = i + step
+    while 0 <= j < len(glyphs):
+        prev, cur = glyphs[j - step], glyphs[j]
+        gap = (cur.left - prev.right) if step > 0 else (prev.left - cur.right)
+        if gap > _RUN_GAP * digit_height:
+            break
+        if cur.char.isdigit() and cur.distance <= _MAX_DISTANCE:
+            i = j
+        elif cur.char not in ".," :
+            break
+        j += step
+    return i
+
+
+def _classify(mask: np.ndarray, comp: tuple[int, int, int, int], digit_height: float,
+              feats: np.ndarray, aspects: np.ndarray, labels: tuple[str, ...]) -> Glyph:
+    """Name one component: a dot or dash by its size, else the nearest digit template,
+    else (tall, narrow, and no digit) a slash or parenthesis."""
+    x, y, w, h = comp
+    if h < _PUNCT_HEIGHT * digit_height:
+        return Glyph("-" if w > 1.8 * h else ".", 0.0, x, x + w)
+    ink = mask[y:y + h, x:x + w]
+    dist = np.sqrt(((feats - _normalize_glyph(ink)) ** 2).sum(axis=1))
+    dist += 4.0 * np.abs(np.log(aspects / (w / h)))          # shape, then proportions
+    best = int(np.argmin(dist))
+    if dist[best] > _MAX_DISTANCE and h > 1.2 * digit_height and w < 0.6 * h:   # / ( ) rise above digits
+        return Glyph(_tall_mark(ink), 0.0, x, x + w)
+    return Glyph(str(labels[best]), float(dist[best]), x, x + w)
+
+
+def _tall_mark(ink: np.ndarray) -> str:
+    """Tell ``/``, ``(`` and ``)`` apart by where the ink leans in the top, middle and bottom thirds."""
+    h = ink.shape[0]
+    cols = np.arange(ink.shape[1])
+    centre = [float((ink[a:b] * cols).sum() / max(ink[a:b].sum(), 1))
+              for a, b in ((0, h // 3), (h // 3, 2 * h // 3), (2 * h // 3, h))]
+    top, mid, bottom = centre
+    slack = 0.08 * ink.shape[1] + 0.5
+    if top > mid + slack > bottom + 2 * slack:
+        return "/"
+    if mid + slack < min(top, bottom):
+        return "("
+    if mid - slack > max(top, bottom):
+        return ")"
+    return "/"
 
 
 # No Thai digit is wider than 1.4 times its height in any template font.
@@ -186,17 +239,18 @@ def _merge_overlapping(comps: list[tuple[int, ...]]) -> list[tuple[int, int, int
     return [tuple(m) for m in merged]  # type: ignore[misc]
 
 
-def reread_digits(gray: np.ndarray, ocr_text: str, core: tuple[int, int] | None = None) -> str | None:
+def reread_digits(gray: np.ndarray, ocr_text: str, core: tuple[int, int, int, int] | None = None,
+                  digits: str = THAI_DIGITS, max_distance: float = _MAX_DISTANCE) -> str | None:
     """The digit run in ``gray`` read glyph by glyph, or None to keep ``ocr_text``.
 
     The run is kept as tesseract read it when a glyph matches no template
     well, or when the punctuation read differs from tesseract's (a sign the
     box holds more or less than the run).
     """
-    glyphs = read_glyphs(gray, core)
+    glyphs = read_glyphs(gray, core, digits)
     if not glyphs:
         return None
-    if max(g.distance for g in glyphs) > _MAX_DISTANCE:
+    if max(g.distance for g in glyphs) > max_distance:
         log.debug("digit run %r: a glyph matches no template (%.1f)", ocr_text,
                   max(g.distance for g in glyphs))
         return None
@@ -208,3 +262,17 @@ def reread_digits(gray: np.ndarray, ocr_text: str, core: tuple[int, int] | None 
 
 def _punctuation(text: str) -> str:
     return "".join(c for c in text if c in "/-")
+
+
+# A tesseract token standing where a number is (list numbers ``๓.`` read as ``n.``,
+# ``๑)`` as ``@``): re-read against Thai and Arabic digits, accepted only when
+# every glyph matches a digit closely.
+LOOKALIKE_MAX_DISTANCE = 6.0
+
+
+def reread_lookalike(gray: np.ndarray, ocr_text: str, core: tuple[int, int, int, int] | None = None) -> str | None:
+    """A token of symbols/Latin letters re-read as digits, or None to keep ``ocr_text``."""
+    text = reread_digits(gray, ocr_text, core, THAI_DIGITS + ARABIC_DIGITS, LOOKALIKE_MAX_DISTANCE)
+    if text is None or not any(c.isdigit() for c in text):
+        return None
+    return text

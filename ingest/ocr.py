@@ -5,6 +5,7 @@ A page image goes through named stages, in order::
     to_gray -> [deskew] -> engine.read (plain text + TSV boxes, one tesseract run)
             -> join_words (TSV boxes back into the words of the plain text)
             -> reread_digit_runs (Thai digits re-read from the image, ingest/digits.py)
+            -> restore_tone_marks (stacked tone marks OCR dropped: ingest/tone_marks.py)
             -> correct_numbers (dates, years: ingest/numbers.py)
 
 The page text is tesseract's plain-text output: its hOCR and TSV split Thai
@@ -31,8 +32,9 @@ from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
 from ingest import Page, Word
-from ingest.digits import reread_digits
+from ingest.digits import reread_digits, reread_lookalike
 from ingest.numbers import correct_numbers
+from ingest.tone_marks import restore_tone_marks
 from saraban.errors import OcrError
 
 log = logging.getLogger(__name__)
@@ -206,11 +208,19 @@ def _union(boxes: Iterable[Word]) -> tuple[int, int, int, int]:
 _DIGIT_RUN = re.compile(r"[๐-๙](?:[๐-๙.,/\-ฒดต]*[๐-๙])?")
 
 
-DigitReader = Callable[[np.ndarray, str, tuple[int, int]], "str | None"]
+# A short run of symbols, Latin letters and Arabic digits where a Thai page has a
+# number tesseract failed to read as one: list numbers ``๓.`` -> ``n.``, ``๑)`` -> ``@``.
+_LOOKALIKE = re.compile(r"[^\s\u0e01-\u0e4e\u0e50-\u0e59]{1,5}")
+_LOOKALIKE_CHARS = frozenset("@©«®nolLOQ|!)0123456789")
+# tesseract's confidence above which an all-Arabic-digit token is left as read.
+_TRUSTED_DIGITS = 80.0
+
+DigitReader = Callable[[np.ndarray, str, tuple[int, int, int, int]], "str | None"]
 
 
 def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, ...],
-                      image: Image.Image, reader: DigitReader = reread_digits) -> dict[int, tuple[int, str]]:
+                      image: Image.Image, reader: DigitReader = reread_digits,
+                      lookalike: DigitReader | None = reread_lookalike) -> dict[int, tuple[int, str]]:
     """Replacements {start: (end, new_text)} for the Thai digit runs read better from the image.
 
     ``reader(crop, ocr_text, core)`` reads one run from its padded crop
@@ -223,12 +233,33 @@ def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, 
         if not idx:
             continue
         left, top, width, height = _union(boxes[i] for i in idx)
-        pad_x, pad_y = int(0.6 * height), int(0.35 * height)
+        pad_x, pad_y = int(1.5 * height), int(0.35 * height)
         x0, y0 = max(0, left - pad_x), max(0, top - pad_y)
         x1, y1 = min(gray.shape[1], left + width + pad_x), min(gray.shape[0], top + height + pad_y)
-        new = reader(gray[y0:y1, x0:x1], m.group(), (left - x0, left + width - x0))
+        new = reader(gray[y0:y1, x0:x1], m.group(), (left - x0, left + width - x0, top - y0, top + height - y0))
         if new is not None and new != m.group():
             log.debug("digit run %r re-read as %r", m.group(), new)
+            fixes[m.start()] = (m.end(), new)
+    if lookalike is None:
+        return fixes
+    for m in _LOOKALIKE.finditer(text):
+        token = m.group()
+        core = token.strip(".,:;()\"'“”-")
+        if not core or len(core) > 3 or not set(token) & _LOOKALIKE_CHARS or m.start() in fixes:
+            continue
+        idx = {b for b in char_box[m.start():m.end()] if b is not None}
+        if not idx:
+            continue
+        run_boxes = [boxes[i] for i in idx]
+        if core.isdigit() and min(b.confidence for b in run_boxes) >= _TRUSTED_DIGITS:
+            continue
+        left, top, width, height = _union(run_boxes)
+        pad_x, pad_y = int(1.5 * height), int(0.35 * height)
+        x0, y0 = max(0, left - pad_x), max(0, top - pad_y)
+        x1, y1 = min(gray.shape[1], left + width + pad_x), min(gray.shape[0], top + height + pad_y)
+        new = lookalike(gray[y0:y1, x0:x1], token, (left - x0, left + width - x0, top - y0, top + height - y0))
+        if new is not None and new != token:
+            log.debug("token %r re-read as digits %r", token, new)
             fixes[m.start()] = (m.end(), new)
     return fixes
 
@@ -243,7 +274,7 @@ def ocr_page(number: int, image: Image.Image, *, engine: OcrEngine, langs: str =
     tokens, char_box = join_words(result)
     fixes = reread_digit_runs(result.text, char_box, result.boxes, gray) if reread else {}
     text, words = _apply(result, tokens, fixes)
-    text = correct_numbers(text)
+    text = correct_numbers(restore_tone_marks(text))
     confs = [w.confidence for w in words if w.confidence >= 0]
     return Page(number=number, text=text, method="ocr",
                 confidence=round(sum(confs) / len(confs), 1) if confs else None, words=tuple(words))
