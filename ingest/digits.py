@@ -167,7 +167,8 @@ def _classify(mask: np.ndarray, comp: tuple[int, int, int, int], digit_height: f
     else (tall, narrow, and no digit) a slash or parenthesis."""
     x, y, w, h = comp
     if h < _PUNCT_HEIGHT * digit_height:
-        return Glyph("-" if w > 1.8 * h else ".", 0.0, x, x + w)
+        mark = "-" if w > 1.8 * h else "," if h > 1.4 * w else "."   # a comma has a tail
+        return Glyph(mark, 0.0, x, x + w)
     ink = mask[y:y + h, x:x + w]
     dist = np.sqrt(((feats - _normalize_glyph(ink)) ** 2).sum(axis=1))
     dist += 4.0 * np.abs(np.log(aspects / (w / h)))          # shape, then proportions

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from rapidfuzz.distance import Levenshtein
+
 _THAI = "๐๑๒๓๔๕๖๗๘๙"
 _TO_ARABIC = str.maketrans(_THAI, "0123456789")
 _TO_THAI = str.maketrans("0123456789", _THAI)
@@ -33,10 +35,12 @@ def correct_numbers(text: str) -> str:
 def fix_be_years(text: str) -> str:
     """Repair a Buddhist-era year with a digit too many, using the document's own years.
 
-    The candidates are the four-digit numbers left by deleting one digit;
-    the one kept is the year the document names most often among them.
+    The candidates are the years the document writes correctly elsewhere
+    (after a month or พ.ศ.) within two edits of the five digits read (one
+    glyph read as two: ``๖`` as ``๒๐``); the one kept is the year named
+    most often among them.
 
-    >>> fix_be_years("๙ ธันวาคม ๒๕๖๕ ณ ห้อง และ ๒๓ ธ.ค. ๒๕๒๖๕")
+    >>> fix_be_years("๙ ธันวาคม ๒๕๖๕ ณ ห้อง และ ๒๓ ธ.ค. ๒๕๒๐๕")
     '๙ ธันวาคม ๒๕๖๕ ณ ห้อง และ ๒๓ ธ.ค. ๒๕๖๕'
     >>> fix_be_years("พ.ศ. 25667 และ พ.ศ. 2566")
     'พ.ศ. 2566 และ พ.ศ. 2566'
@@ -56,8 +60,7 @@ def fix_be_years(text: str) -> str:
         digits = raw.translate(_TO_ARABIC)
         if len(digits) != 5:
             return m.group(0)
-        candidates = {int(digits[:i] + digits[i + 1:]) for i in range(5)}
-        known = [y for y in candidates if y in years]
+        known = [y for y in years if Levenshtein.distance(digits, str(y)) <= 2]
         if not known:
             return m.group(0)
         best = max(known, key=lambda y: years[y])
