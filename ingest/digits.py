@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 ARABIC_DIGITS = "0123456789"
+LATIN_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghkmnoprstuvwxyz"
 FONT_DIR = Path("/usr/share/fonts/truetype/tlwg")
 # Text faces (not the handwriting-like Purisa, not the typewriter faces) in
 # the weights letters use; obliques are left out: letters are not slanted.
@@ -53,6 +54,8 @@ class Glyph:
     distance: float
     left: int
     right: int
+    height: int = 0
+    per_font: dict[str, float] | None = None   # best distance within each template font
 
 
 def _normalize_glyph(ink: np.ndarray) -> np.ndarray:
@@ -71,15 +74,15 @@ def _normalize_glyph(ink: np.ndarray) -> np.ndarray:
 
 
 @functools.cache
-def _templates() -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """Feature rows, aspect ratios and labels of the Thai and Arabic digits in every template font."""
-    feats, aspects, labels = [], [], []
+def _templates() -> tuple[np.ndarray, np.ndarray, tuple[str, ...], tuple[str, ...]]:
+    """Feature rows, aspect ratios, labels and font names of Thai and Arabic digits and Latin letters."""
+    feats, aspects, labels, fonts = [], [], [], []
     for name in TEMPLATE_FONTS:
         path = FONT_DIR / f"{name}.ttf"
         if not path.exists():
             continue
         font = ImageFont.truetype(str(path), 96)
-        for ch in THAI_DIGITS + ARABIC_DIGITS:
+        for ch in THAI_DIGITS + ARABIC_DIGITS + LATIN_LETTERS:
             img = Image.new("L", (160, 200), 0)
             ImageDraw.Draw(img).text((30, 30), ch, fill=255, font=font)
             ink = np.asarray(img) > 127
@@ -89,10 +92,11 @@ def _templates() -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
             feats.append(_normalize_glyph(ink))
             aspects.append((np.ptp(xs) + 1) / (np.ptp(ys) + 1))
             labels.append(ch)
+            fonts.append(name)
     if not feats:
         log.warning("no TLWG fonts in %s: Thai digits are not re-read", FONT_DIR)
-        return np.zeros((0, _CELL[0] * _CELL[1]), np.float32), np.zeros(0), ()
-    return np.stack(feats), np.array(aspects), tuple(labels)
+        return np.zeros((0, _CELL[0] * _CELL[1]), np.float32), np.zeros(0), (), ()
+    return np.stack(feats), np.array(aspects), tuple(labels), tuple(fonts)
 
 
 def binarize(gray: np.ndarray) -> np.ndarray:
@@ -103,7 +107,7 @@ def binarize(gray: np.ndarray) -> np.ndarray:
 
 
 def read_glyphs(gray: np.ndarray, core: tuple[int, int, int, int] | None = None,
-                digits: str = THAI_DIGITS) -> list[Glyph] | None:
+                digits: str = THAI_DIGITS, fonts: tuple[str, ...] | None = None) -> list[Glyph] | None:
     """The glyphs of a digit run, left to right; None when the crop does not look like one.
 
     ``gray`` is the grayscale crop around a run of Thai digits and the
@@ -112,11 +116,15 @@ def read_glyphs(gray: np.ndarray, core: tuple[int, int, int, int] | None = None,
     right, top, bottom): a component mostly (70%) left or right of it belongs
     to a neighbouring word, one whose middle is above or below it to the
     lines above and below.
-    ``digits`` are the characters a glyph may be read as.
+    ``digits`` are the characters a glyph may be read as, ``fonts`` the
+    template fonts to compare with (all when None).
     """
-    feats, aspects, labels = _templates()
-    keep = np.array([label in digits for label in labels])
-    feats, aspects, labels = feats[keep], aspects[keep], tuple(np.array(labels)[keep])
+    feats, aspects, labels, names = _templates()
+    keep = np.array([label in digits and (fonts is None or name in fonts) for label, name in zip(labels, names)])
+    if not keep.any():
+        return None
+    feats, aspects = feats[keep], aspects[keep]
+    labels, names = tuple(np.array(labels)[keep]), np.array(names)[keep]
     if not labels or gray.size == 0 or gray.shape[0] < 8:
         return None
     mask = binarize(gray)
@@ -132,7 +140,7 @@ def read_glyphs(gray: np.ndarray, core: tuple[int, int, int, int] | None = None,
     comps = [c for c in comps if c[3] >= _NOISE_HEIGHT * digit_height and c[4] >= 4]
     comps = _merge_overlapping(sorted(comps))
     comps = [part for c in comps for part in _split_touching(mask, c, digit_height)]
-    glyphs = [_classify(mask, c, digit_height, feats, aspects, labels) for c in comps]
+    glyphs = [_classify(mask, c, digit_height, feats, aspects, labels, names) for c in comps]
     inside = [i for i, g in enumerate(glyphs) if min(g.right, hi) - max(g.left, lo) >= 0.3 * (g.right - g.left)]
     if not inside:
         return None
@@ -162,7 +170,7 @@ def _grow(glyphs: list[Glyph], i: int, step: int, digit_height: float) -> int:
 
 
 def _classify(mask: np.ndarray, comp: tuple[int, int, int, int], digit_height: float,
-              feats: np.ndarray, aspects: np.ndarray, labels: tuple[str, ...]) -> Glyph:
+              feats: np.ndarray, aspects: np.ndarray, labels: tuple[str, ...], names: np.ndarray) -> Glyph:
     """Name one component: a dot or dash by its size, else the nearest digit template,
     else (tall, narrow, and no digit) a slash or parenthesis."""
     x, y, w, h = comp
@@ -173,9 +181,14 @@ def _classify(mask: np.ndarray, comp: tuple[int, int, int, int], digit_height: f
     dist = np.sqrt(((feats - _normalize_glyph(ink)) ** 2).sum(axis=1))
     dist += 4.0 * np.abs(np.log(aspects / (w / h)))          # shape, then proportions
     best = int(np.argmin(dist))
-    if dist[best] > _MAX_DISTANCE and h > 1.2 * digit_height and w < 0.6 * h:   # / ( ) rise above digits
-        return Glyph(_tall_mark(ink), 0.0, x, x + w)
-    return Glyph(str(labels[best]), float(dist[best]), x, x + w)
+    if dist[best] > _MAX_DISTANCE and w < 0.45 * digit_height and h < 0.8 * digit_height:
+        return Glyph("," if h > 1.4 * w else ".", 0.0, x, x + w, h)   # a bold comma, no digit
+    if h > 1.2 * digit_height and w < 0.6 * h:                # / ( ) rise above Thai digits
+        mark = _tall_mark(ink)
+        if dist[best] > _MAX_DISTANCE or mark in "()":         # a curved stroke is no "1"
+            return Glyph(mark, 0.0, x, x + w, h)
+    per_font = {str(n): float(dist[names == n].min()) for n in np.unique(names)}
+    return Glyph(str(labels[best]), float(dist[best]), x, x + w, h, per_font)
 
 
 def _tall_mark(ink: np.ndarray) -> str:
@@ -241,14 +254,15 @@ def _merge_overlapping(comps: list[tuple[int, ...]]) -> list[tuple[int, int, int
 
 
 def reread_digits(gray: np.ndarray, ocr_text: str, core: tuple[int, int, int, int] | None = None,
-                  digits: str = THAI_DIGITS, max_distance: float = _MAX_DISTANCE) -> str | None:
+                  digits: str = THAI_DIGITS, max_distance: float = _MAX_DISTANCE,
+                  fonts: tuple[str, ...] | None = None) -> str | None:
     """The digit run in ``gray`` read glyph by glyph, or None to keep ``ocr_text``.
 
     The run is kept as tesseract read it when a glyph matches no template
     well, or when the punctuation read differs from tesseract's (a sign the
     box holds more or less than the run).
     """
-    glyphs = read_glyphs(gray, core, digits)
+    glyphs = read_glyphs(gray, core, digits, fonts)
     if not glyphs:
         return None
     if max(g.distance for g in glyphs) > max_distance:
@@ -256,6 +270,13 @@ def reread_digits(gray: np.ndarray, ocr_text: str, core: tuple[int, int, int, in
                   max(g.distance for g in glyphs))
         return None
     text = "".join(g.char for g in glyphs)
+    # a dot or comma at either end is noise or a neighbour's, unless tesseract saw it too
+    if not ocr_text[:1] in ".,":
+        text = text.lstrip(".,")
+    if not ocr_text[-1:] in ".,":
+        text = text.rstrip(".,")
+    if not text:
+        return None
     if _punctuation(text) != _punctuation(ocr_text):
         return None
     return text
@@ -277,3 +298,59 @@ def reread_lookalike(gray: np.ndarray, ocr_text: str, core: tuple[int, int, int,
     if text is None or not any(c.isdigit() for c in text):
         return None
     return text
+
+
+# The tha model reads short Latin capitals in Thai lines as digits ("SDGs" ->
+# "5065", "BCG" -> "866") with high confidence. A number is re-read as
+# letters only when most glyphs match a letter template better than any
+# digit template by this margin.
+LETTER_MARGIN = 1.0
+
+
+def reread_as_letters(gray: np.ndarray, ocr_text: str, core: tuple[int, int, int, int] | None = None) -> str | None:
+    """An all-digit token whose glyphs are plainly Latin letters, as those letters; else None."""
+    letters = read_glyphs(gray, core, LATIN_LETTERS)
+    numbers = read_glyphs(gray, core, ARABIC_DIGITS)
+    if not letters or not numbers or len(letters) != len(numbers) or len(letters) != len(ocr_text):
+        return None
+    if max(g.distance for g in letters) > _MAX_DISTANCE:
+        return None
+    wins = sum(lt.distance + LETTER_MARGIN < nm.distance for lt, nm in zip(letters, numbers) if lt.char.isalpha())
+    if wins * 4 < len(letters) * 3:
+        return None
+    # The cell scales every glyph to one size, so the case of letters shaped alike
+    # in both cases comes from height: under 80% of the tallest is lower case ("SDGs").
+    tallest = max(g.height for g in letters)
+    return "".join(_case(g, tallest) for g in letters)
+
+
+def _case(glyph: Glyph, tallest: int) -> str:
+    if glyph.char.lower() not in "cosuvwxz":
+        return glyph.char
+    return glyph.char.lower() if glyph.height < 0.8 * tallest else glyph.char.upper()
+
+
+# How many template fonts a page's digits are compared with once its font is known.
+PAGE_FONTS = 3
+# Fewer digit glyphs than this on a page and every template font is used.
+_MIN_GLYPHS_FOR_FONT = 6
+
+
+def page_fonts(glyph_lists: list[list[Glyph]]) -> tuple[str, ...] | None:
+    """The template fonts closest to a page's Thai digits, or None when too few digits to tell.
+
+    A letter is set in one typeface; comparing its digits with that face's
+    templates only keeps ``๔`` and ``๕`` (alike in loopless fonts) from being
+    matched to another face's look-alike.
+    """
+    totals: dict[str, float] = {}
+    count = 0
+    for glyphs in glyph_lists:
+        for g in glyphs:
+            if g.per_font and g.distance <= _MAX_DISTANCE:
+                count += 1
+                for name, d in g.per_font.items():
+                    totals[name] = totals.get(name, 0.0) + d
+    if count < _MIN_GLYPHS_FOR_FONT:
+        return None
+    return tuple(sorted(totals, key=totals.get)[:PAGE_FONTS])

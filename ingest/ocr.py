@@ -32,7 +32,7 @@ from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
 from ingest import Page, Word
-from ingest.digits import reread_digits, reread_lookalike
+from ingest.digits import page_fonts, read_glyphs, reread_as_letters, reread_digits, reread_lookalike
 from ingest.numbers import correct_numbers
 from ingest.tone_marks import restore_tone_marks
 from saraban.errors import OcrError
@@ -205,7 +205,10 @@ def _union(boxes: Iterable[Word]) -> tuple[int, int, int, int]:
 
 # A run of Thai digits with the punctuation of dates and letter numbers inside it,
 # and the letters tesseract puts in place of a digit it cannot read (๗ -> ฒ, ด, ต).
-_DIGIT_RUN = re.compile(r"[๐-๙](?:[๐-๙.,/\-ฒดต]*[๐-๙])?")
+# A ")" after a Thai list number is often read as "1": the run takes Arabic digits and ")" in too.
+_DIGIT_RUN = re.compile(r"[๐-๙](?:[๐-๙0-9.,/\-ฒดต]*[๐-๙0-9)])?")
+# An all-digit word in a Thai line that may be Latin capitals read as digits ("SDGs" -> "5065").
+_DIGIT_WORD = re.compile(r"(?<![0-9A-Za-z.,/])[0-9]{3,5}(?![0-9A-Za-z.,/])")
 
 
 # A short run of symbols, Latin letters and Arabic digits where a Thai page has a
@@ -228,6 +231,7 @@ def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, 
     """
     gray = np.asarray(image)
     fixes: dict[int, tuple[int, str]] = {}
+    runs = []
     for m in _DIGIT_RUN.finditer(text):
         idx = {b for b in char_box[m.start():m.end()] if b is not None}
         if not idx:
@@ -236,12 +240,28 @@ def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, 
         pad_x, pad_y = int(1.5 * height), int(0.35 * height)
         x0, y0 = max(0, left - pad_x), max(0, top - pad_y)
         x1, y1 = min(gray.shape[1], left + width + pad_x), min(gray.shape[0], top + height + pad_y)
-        new = reader(gray[y0:y1, x0:x1], m.group(), (left - x0, left + width - x0, top - y0, top + height - y0))
+        runs.append((m, gray[y0:y1, x0:x1], (left - x0, left + width - x0, top - y0, top + height - y0)))
+    fonts = None
+    if reader is reread_digits and runs:      # first pass: which typeface are this page's digits in?
+        fonts = page_fonts([read_glyphs(crop, core) or [] for _, crop, core in runs])
+    for m, crop, core in runs:
+        new = reread_digits(crop, m.group(), core, fonts=fonts) if reader is reread_digits else reader(crop, m.group(), core)
         if new is not None and new != m.group():
             log.debug("digit run %r re-read as %r", m.group(), new)
             fixes[m.start()] = (m.end(), new)
     if lookalike is None:
         return fixes
+    for m in _DIGIT_WORD.finditer(text):
+        idx = {b for b in char_box[m.start():m.end()] if b is not None}
+        if not idx or m.start() in fixes:
+            continue
+        left, top, width, height = _union(boxes[i] for i in idx)
+        x0, y0 = max(0, left - height), max(0, top - height // 3)
+        x1, y1 = min(gray.shape[1], left + width + height), min(gray.shape[0], top + height + height // 3)
+        new = reread_as_letters(gray[y0:y1, x0:x1], m.group(), (left - x0, left + width - x0, top - y0, top + height - y0))
+        if new is not None:
+            log.debug("number %r re-read as letters %r", m.group(), new)
+            fixes[m.start()] = (m.end(), new)
     for m in _LOOKALIKE.finditer(text):
         token = m.group()
         core = token.strip(".,:;()\"'“”-")
