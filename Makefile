@@ -10,7 +10,9 @@ export PYTHAINLP_OFFLINE := 1
 .PHONY: demo test system setup clean
 
 demo: setup
-	$(VENV)/bin/saraban extract corpus/samples/*.txt --json
+	$(VENV)/bin/saraban extract corpus/samples/* --summary
+	$(VENV)/bin/saraban ingest corpus/samples --db saraban.db
+	@echo "Stored in saraban.db. Browse and search it: .venv/bin/saraban serve --db saraban.db"
 
 test: setup
 	$(PY) -m pytest

@@ -65,3 +65,9 @@ def months() -> list[dict[str, Any]]:
 def samples_dir() -> Path:
     """The folder of bundled sample documents the README's demo reads."""
     return Path(str(resources.files(__package__).joinpath("samples")))
+
+
+@cache
+def unit_non_heads() -> frozenset[str]:
+    """Words that begin with a unit's letters but are not that unit (``ข้อมูล`` is not ``ข้อ``)."""
+    return frozenset(_load("units.json").get("not_heads", []))

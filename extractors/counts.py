@@ -1,18 +1,233 @@
-"""Extractor for the `counts` field of spec/extraction.md (to be written: issue 3)."""
+"""Counts of things: the `counts` field of spec/extraction.md.
+
+A count is a number and the counting unit it quantifies (``๘๗๘ อำเภอ``,
+``๗,๘๔๙ อปท.``), the unit from corpus/data/units.json, longest first, so a
+compound counts under its head (``7 ภาคีเครือข่าย`` is 7 ภาคี, ``๑๕ จังหวัดนำร่อง``
+15 จังหวัด). ``ล้าน`` multiplies (``15 ล้านครัวเรือน``). A unit stated before
+its number counts where the sentence ties them (``จำนวนโครงการ … มีจำนวน ๗๔๒``).
+Not counts: ordinals and labels (``ชั้น ๒``, ``กลุ่มที่ ๑``, ``หมู่ 5``), list
+markers (``๑) โครงการ``), section numbers (``6.6 เป้าหมาย``), numbers of a date,
+reference, percentage or amount (none of which is followed by a unit).
+
+Where the line gives it, a count also carries what it counts: a region
+(``ภาคเหนือ จำนวน ๒๘๗ โครงการ``), an SDG (``เป้าหมายหลักที่ 2 … จำนวน 106
+โครงการ``: goal 2 has 106 projects), a province or a category with its share
+(``แก้ไขปัญหาความยากจน ๕๕๔ โครงการ (ร้อยละ ๖๓.๑๐)``).
+"""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 
+import corpus
 from extractors.records import Record
 
-VERSION = "0"
+VERSION = "5"
+
+_MULTIPLIERS = {"ล้าน": 10**6, "แสน": 10**5, "หมื่น": 10**4, "พัน": 10**3}
+# 7,255 | 878 | 2.0000 ; not glued to a digit, dot, comma, slash or colon before it.
+_NUMBER = r"(?<![\d.,/:])(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?"
+# Labels and ordinals written before a number: the number names, it does not count.
+# ที่ after a noun makes an ordinal (กลุ่มที่ ๑), but not in words that end in
+# ที่ (พื้นที่ area, สถานที่ place, หน้าที่ duty): "ในพื้นที่ ๒๖ อำเภอ" counts.
+_LABEL_BEFORE = re.compile(
+    r"(?:(?<!พื้น)(?<!สถาน)(?<!หน้า)ที่|ชั้น|ปี|พ\.ศ\.|ค\.ศ\.|ครั้ง|ฉบับ|เลขที่|หมายเลข|หมู่|ม\.|มาตรา|ข้อ|ระดับ|เวลา|ร้อยละ|อายุ"
+    r"|ไตรมาส|ภาค|เขต|ซอย|ถนน|โทร\.?|โทรศัพท์|แผน|รหัส|No\.?|[Pp]age|หน้า|บท)[ \t]*$"
+)
+_REGIONS = ("ภาคตะวันออกเฉียงเหนือ", "ภาคตะวันออก", "ภาคตะวันตก", "ภาคเหนือ", "ภาคใต้", "ภาคกลาง", "ภาคอีสาน")
+_BULLET = re.compile(r"[ \t\-•*·●○▪]*(?:\(?\d{1,2}[).][ \t]*)?[ \t\-•*·]*")
+_FILLER = re.compile(r"[ \t]*(?:มี|รวม|ทั้งสิ้น|ทั้งหมด|จำนวน|ทั้ง|คิดเป็น|ได้แก่|:)*[ \t]*$")
+_PERCENT_AFTER = re.compile(r"[ \t]*\(?[ \t]*(?:คิดเป็น)?[ \t]*(?:ร้อยละ[ \t]*(?P<a>\d+(?:\.\d+)?)|(?P<b>\d+(?:\.\d+)?)[ \t]*%)")
+_GOAL_IN_CLAUSE = re.compile(r"(?:เป้าหมายหลัก(?:[ \t]*SDGs?)?[ \t]*ที่|SDGs?[ \t]*(?:ที่)?|[Gg]oal)[ \t]*(?P<n>1[0-7]|[1-9])(?!\d)")
+# "จำนวนโครงการ … มีจำนวน ๗๔๒": the unit right after (or before) จำนวน, its number later.
+_TIED_NUMBER = re.compile(r"จำนวน(?:ทั้งสิ้น|รวม|ทั้งหมด)?[ \t]*" + _NUMBER + r"(?=[ \t]*(?:$|\n|[^\d\u0e01-\u0e4eA-Za-z%]))")
+SUBJECT_MAX_LEN = 60
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Count(Record):
-    pass
+    """A number of something, e.g. ``๘๗๘ อำเภอ`` (878, อำเภอ)."""
+
+    value: int
+    unit: str                         # as listed in the spec (อปท. read as องค์กรปกครองส่วนท้องถิ่น)
+    subject: str | None = None        # what is counted: "ภาคเหนือ", "เป้าหมายหลักที่ 2 (…)"
+    subject_kind: str | None = None   # "region", "goal", "province" or "category"
+    percent: float | None = None      # the share the line gives for it (ร้อยละ ๖๓.๑๐)
+    goal: int | None = None           # the SDG whose projects are counted
+
+
+@cache
+def _unit_pattern() -> re.Pattern[str]:
+    spellings = sorted({*corpus.units(), *corpus.unit_aliases()}, key=len, reverse=True)
+    mult = "|".join(_MULTIPLIERS)
+    return re.compile(
+        _NUMBER + rf"[ \t]*(?P<mult>{mult})?[ \t]*(?P<unit>" + "|".join(map(re.escape, spellings)) + ")"
+    )
+
+
+@cache
+def _tie_pattern() -> re.Pattern[str]:
+    """A unit written right after (or right before) จำนวน: จำนวนโครงการ, โครงการ จำนวน."""
+    units = "|".join(map(re.escape, sorted({*corpus.units(), *corpus.unit_aliases()}, key=len, reverse=True)))
+    return re.compile(rf"จำนวน[ \t]*({units})|({units})[ \t]*จำนวน")
+
+
+def _canonical(unit: str) -> str:
+    return corpus.unit_aliases().get(unit, unit)
+
+
+def _value(m: re.Match[str]) -> int | None:
+    """The counted number, or None when it is not a whole number (6.6 is a section)."""
+    whole = int(m["num"].replace(",", ""))
+    frac = m["frac"] or ""
+    mult = _MULTIPLIERS.get(m["mult"] or "", 1) if "mult" in m.groupdict() else 1
+    scaled = (whole * 10 ** len(frac) + int(frac or 0)) * mult
+    if scaled % 10 ** len(frac):
+        return None
+    return scaled // 10 ** len(frac)
+
+
+_COUNTED_BEFORE = re.compile(r"\d[ \t]*(?:ข้อ|ระดับ)[ \t]*$")
+
+
+@cache
+def _month_before() -> re.Pattern[str]:
+    """A month name or abbreviation right before a number: the number is a date's year or day."""
+    names = [n for m in corpus.months() for n in (m["th"], *m["th_abbr"], *m.get("th_variants", []), m["en"], *m["en_abbr"])]
+    return re.compile("(?:" + "|".join(map(re.escape, sorted(set(names), key=len, reverse=True))) + r")[ \t]*$")
+
+
+def _is_label(text: str, start: int) -> bool:
+    """Is the number at ``start`` a label (ชั้น ๒, ที่ ๑, ระดับ ๕) rather than a quantity?
+
+    A unit word before it is a label's word unless a number counts that unit
+    (``๓ ระดับ ๖ ด้าน``: 6 starts a count of its own).
+    """
+    if _month_before().search(text, max(0, start - 14), start):  # 31 มี.ค. 66 จังหวัด…
+        return True
+    if _LABEL_BEFORE.search(text, max(0, start - 12), start) is None:
+        return False
+    return _COUNTED_BEFORE.search(text, max(0, start - 16), start) is None
+
+
+# A bare four-digit number in these ranges is a year (Buddhist or Common Era),
+# unless จำนวน/รวม/ทั้งสิ้น says it is a quantity: real counts that large are
+# written with a thousands comma (2,566 โครงการ).
+_YEARS = (range(1900, 2101), range(2400, 2701))
+_QUANTITY_BEFORE = re.compile(r"(?:จำนวน|รวม|ทั้งสิ้น|ทั้งหมด|กว่า|ประมาณ)[ \t]*$")
+
+
+def _is_year(text: str, m: re.Match[str]) -> bool:
+    num = m["num"]
+    if len(num) != 4 or not num.isdigit() or m["frac"] or m["mult"]:
+        return False
+    if not any(int(num) in r for r in _YEARS):
+        return False
+    return _QUANTITY_BEFORE.search(text, max(0, m.start() - 12), m.start()) is None
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end == -1 else end
+
+
+def _subject(text: str, num_start: int, unit_end: int, counts_on_line: int) -> dict:
+    """What the count counts, from the label before it on its line (or the line above)."""
+    line_start, line_end = _line_bounds(text, num_start)
+    bullet = _BULLET.match(text, line_start)
+    clause_start = bullet.end() if bullet else line_start
+    is_item = clause_start > line_start and text[line_start:clause_start].strip() != ""
+    raw = text[clause_start:num_start]
+    filler = _FILLER.search(raw)
+    clause = raw[:filler.start()] if filler else raw
+    said_jamnuan = "จำนวน" in raw[len(clause):] if filler else False
+    pct = _PERCENT_AFTER.match(text, unit_end)
+    percent = float(pct["a"] or pct["b"]) if pct and pct.end() <= line_end else None
+    if not clause.strip():  # "จำนวน ๕๕๔ โครงการ" under its label on the line above
+        prev_end = line_start - 1
+        prev_start = text.rfind("\n", 0, max(prev_end, 0)) + 1
+        if prev_end > 0:
+            prev = _BULLET.match(text, prev_start)
+            if prev and prev.end() > prev_start and text[prev_start:prev.end()].strip():
+                clause = text[prev.end():prev_end]
+                is_item = True
+    clause = clause.strip()
+    out: dict = {"percent": percent}
+    if not clause or len(clause) > SUBJECT_MAX_LEN or counts_on_line > 1:
+        return out
+    ends_line = not text[unit_end:line_end].strip()
+    if not (said_jamnuan or percent is not None or (is_item and ends_line)):
+        return out
+    goal = _GOAL_IN_CLAUSE.search(clause)
+    if goal:
+        return {**out, "subject": clause, "subject_kind": "goal", "goal": int(goal["n"])}
+    if any(ch.isdigit() for ch in clause):  # "อยู่ในระดับ 4 จาก": a sentence, not a label
+        return out
+    region = next((r for r in _REGIONS if clause.startswith(r)), None)
+    if region and len(clause) <= len(region) + 4:
+        return {**out, "subject": region, "subject_kind": "region"}
+    from extractors.provinces import extract_provinces
+
+    provinces = extract_provinces(clause)
+    if len(provinces) == 1 and len(clause) - len(provinces[0].text) <= 8:
+        return {**out, "subject": provinces[0].name, "subject_kind": "province"}
+    return {**out, "subject": clause, "subject_kind": "category"}
+
+
+def _tied_counts(text: str, taken: set[int]) -> list[Count]:
+    """``จำนวนโครงการ … มีจำนวน ๗๔๒``: a bare number after จำนวน whose unit came earlier."""
+    found = []
+    for m in _TIED_NUMBER.finditer(text):
+        if m.start("num") in taken:
+            continue
+        value = _value(m)
+        line_start, _ = _line_bounds(text, m.start())
+        before = text[line_start:m.start()]
+        tie = _tie_pattern().search(before)
+        if value is None or tie is None:
+            continue
+        unit = _canonical(tie[1] or tie[2])
+        end = m.end("frac") if m["frac"] else m.end("num")
+        found.append(Count(text=text[m.start("num"):end], start=m.start("num"), end=end, value=value, unit=unit))
+    return found
 
 
 def extract_counts(text: str) -> list[Count]:
-    """Find counts in normalized text (Thai digits already folded to Arabic)."""
-    return []
+    """Find counts: a number and the counting unit it quantifies.
+
+    >>> [(c.value, c.unit) for c in extract_counts("จาก ๘๗๘ อำเภอ ๆ ละ ๑๐ คน และ 7 ภาคีเครือข่าย")]
+    [(878, 'อำเภอ'), (10, 'คน'), (7, 'ภาคี')]
+    >>> [(c.value, c.unit) for c in extract_counts("15 ล้านครัวเรือน ใน 7,849 อปท.")]
+    [(15000000, 'ครัวเรือน'), (7849, 'องค์กรปกครองส่วนท้องถิ่น')]
+    >>> c = extract_counts("- ภาคเหนือ จำนวน 287 โครงการ")[0]
+    >>> (c.value, c.subject, c.subject_kind)
+    (287, 'ภาคเหนือ', 'region')
+    >>> extract_counts("ณ ห้องประชุม ชั้น 2 กลุ่มที่ 1 โครงการ")
+    []
+    """
+    non_heads = corpus.unit_non_heads()
+    matches = []
+    for m in _unit_pattern().finditer(text):
+        if _is_label(text, m.start("num")):
+            continue
+        if any(text.startswith(w, m.start("unit")) for w in non_heads):
+            continue
+        value = _value(m)
+        if value is None or _is_year(text, m):
+            continue
+        matches.append((m, value))
+    per_line: dict[int, int] = {}
+    for m, _ in matches:
+        line = _line_bounds(text, m.start())[0]
+        per_line[line] = per_line.get(line, 0) + 1
+    found: list[Count] = []
+    for m, value in matches:
+        line = _line_bounds(text, m.start())[0]
+        extra = _subject(text, m.start("num"), m.end("unit"), per_line[line])
+        found.append(Count(text=text[m.start("num"):m.end("unit")], start=m.start("num"), end=m.end("unit"),
+                           value=value, unit=_canonical(m["unit"]), **extra))
+    found += _tied_counts(text, {m.start("num") for m, _ in matches})
+    found.sort(key=lambda c: c.start)
+    return found

@@ -28,9 +28,9 @@ class ExtractorSpec:
 
 
 def _registry() -> dict[str, ExtractorSpec]:
-    from extractors import counts, dates, goals, money, provinces, references, targets
+    from extractors import counts, dates, goals, letter, money, provinces, references, targets, times
 
-    specs = [  # one line per field of spec/extraction.md, in its order
+    specs = [  # one line per field of spec/extraction.md, in its order; then the extra fields
         ExtractorSpec("dates", dates.extract_dates, dates.VERSION),
         ExtractorSpec("references", references.extract_references, references.VERSION),
         ExtractorSpec("counts", counts.extract_counts, counts.VERSION),
@@ -38,6 +38,8 @@ def _registry() -> dict[str, ExtractorSpec]:
         ExtractorSpec("targets", targets.extract_targets, targets.VERSION),
         ExtractorSpec("money", money.extract_money, money.VERSION),
         ExtractorSpec("provinces", provinces.extract_provinces, provinces.VERSION),
+        ExtractorSpec("letter", letter.extract_letter_fields, letter.VERSION),
+        ExtractorSpec("times", times.extract_times, times.VERSION),
     ]
     return {s.field: s for s in specs}
 

@@ -59,3 +59,12 @@ def test_commands_have_help():
         result = CliRunner().invoke(cli, [command, "--help"])
         assert result.exit_code == 0
         assert "Example" in result.output
+
+
+def test_extract_summary_names_what_was_found(samples):
+    letter = next(p for p in samples if p.stem == "letter_phitsanulok")
+    result = CliRunner().invoke(cli, ["extract", str(letter), "--summary"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("letter_phitsanulok  (text, 1 page(s), text)")
+    assert "พล 0017.3/6565" in result.output
+    assert "2022-12-22" in result.output

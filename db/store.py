@@ -1,0 +1,368 @@
+"""The verbs the pipeline uses to keep documents in SQLite.
+
+Every write is one ``BEGIN IMMEDIATE`` transaction per document, so a crash
+leaves no half-stored document and Datasette, reading the same file in WAL
+mode, sees a document either whole or not at all.
+
+>>> from saraban.pipeline import process_text
+>>> db = open_store(":memory:")
+>>> save_document(db, process_text("ธนาคารขยะ ๓ แห่ง", "memo"))
+'memo'
+>>> already_seen(db, db["documents"].get("memo")["sha256"])
+True
+>>> [r["text_norm"] for r in search_pages(db, "ธนาคารขยะ")]
+['ธนาคารขยะ ๓ แห่ง']
+"""
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlite_utils import Database
+
+from db import schema
+from extractors.registry import EXTRACTORS, extractors_version
+from saraban import __version__
+
+if TYPE_CHECKING:
+    from saraban.pipeline import DocumentResult
+
+# Seconds a writer or reader waits for another's lock before "database is locked".
+BUSY_TIMEOUT_S = 30.0
+BATCH_SIZE = 500
+STATUS_OK = "ok"
+STATUS_FAILED = "failed"
+_PAGE_BREAK = "\f"  # saraban.pipeline.PAGE_BREAK; the normalizers keep it
+
+
+def open_store(path: str | Path) -> Database:
+    """Open (creating if needed) the Saraban database: schema, WAL, busy timeout, foreign keys.
+
+    ``":memory:"`` gives a private in-memory store (tests, doctests).
+    """
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    # WAL with synchronous=NORMAL: a commit is not fsynced (the WAL is, at checkpoints), so a
+    # power cut may lose the last documents but never corrupts the file; an archive ingest or
+    # reprocess commits once per document and reruns what was lost (issue 7)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    db = Database(conn)
+    if str(path) != ":memory:":
+        db.enable_wal()
+    with _transaction(db):
+        schema.create_schema(db)
+    return db
+
+
+@contextlib.contextmanager
+def _transaction(db: Database) -> Iterator[Database]:
+    """One write transaction, taking the write lock up front.
+
+    ``BEGIN IMMEDIATE`` rather than sqlite-utils' deferred ``BEGIN``: a deferred
+    transaction that read first cannot wait for the lock in WAL mode and fails
+    at once with "database is locked"; an immediate one waits up to the busy
+    timeout. The sqlite-utils calls inside nest as savepoints.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def already_seen(db: Database, sha256: str) -> bool:
+    """True when these bytes are stored as a processed document (failed ones are retried)."""
+    rows = db.execute(
+        f"select 1 from [{schema.DOCUMENTS}] where sha256 = ? and status = ? limit 1",
+        [sha256, STATUS_OK],
+    ).fetchall()
+    return bool(rows)
+
+
+def document_for(db: Database, sha256: str) -> dict[str, Any] | None:
+    """The stored ``documents`` row for these bytes (processed or failed), or None.
+
+    ``saraban watch`` reads ``path`` and ``status`` to finish, after a crash,
+    a move that the database already recorded.
+    """
+    rows = list(db.query(f"select * from [{schema.DOCUMENTS}] where sha256 = ? limit 1", [sha256]))
+    return rows[0] if rows else None
+
+
+def _doc_id_for(db: Database, wanted: str, sha256: str | None, path: str) -> str:
+    """The stored id: the row these bytes already have, else the file's stem, made unique.
+
+    Two different files with the same name (``report.pdf`` in two folders) keep
+    both: the second gets the first 8 hex digits of its checksum appended.
+    """
+    if sha256 is not None:
+        row = db.execute(f"select doc_id from [{schema.DOCUMENTS}] where sha256 = ?", [sha256]).fetchone()
+    else:
+        row = db.execute(
+            f"select doc_id from [{schema.DOCUMENTS}] where sha256 is null and path = ?", [path],
+        ).fetchone()
+    if row:
+        return row[0]
+    candidate = wanted
+    taken = db.execute(f"select 1 from [{schema.DOCUMENTS}] where doc_id = ?", [candidate]).fetchone()
+    if taken:
+        candidate = f"{wanted}-{(sha256 or 'nosum')[:8]}"
+    return candidate
+
+
+def _first_seen(db: Database, doc_id: str) -> str:
+    row = db.execute(f"select first_seen from [{schema.DOCUMENTS}] where doc_id = ?", [doc_id]).fetchone()
+    return row[0] if row and row[0] else _now()
+
+
+def page_id(doc_id: str, number: int) -> str:
+    """The key of a page row: ``report_q2:1``."""
+    return f"{doc_id}:{number}"
+
+
+def _syllables(text: str) -> str:
+    """The page as Thai syllables separated by spaces, padded with a space at both ends.
+
+    Searches shorter than three characters match here at a syllable's start
+    (``งบ`` finds ``ปีงบประมาณ``, not ``ความสงบ``): the trigram index cannot see
+    them. PyThaiNLP's syllable dictionary (engine ``dict``) splits ปีงบประมาณ into
+    ปี งบ ประ มาณ, where its word segmenter keeps it whole.
+    """
+    from pythainlp.tokenize import subword_tokenize
+
+    return " " + " ".join(s for s in subword_tokenize(text, engine="dict") if s.strip()) + " "
+
+
+def _norm_pages(result: DocumentResult) -> list[str]:
+    norm_pages = result.norm.text.split(_PAGE_BREAK)
+    if len(norm_pages) != len(result.pages):  # a normalizer ate a page break: normalize pages alone
+        from normalizers import normalize
+
+        norm_pages = [normalize(p.text).text for p in result.pages]
+    return norm_pages
+
+
+def page_words(result: DocumentResult) -> list[str]:
+    """The ``syllables`` search column of each page: PyThaiNLP splitting, the slow part of saving.
+
+    ``saraban watch`` computes it in its extraction processes and passes it to
+    ``save_document(..., words=...)``, so its one writer does not tokenize.
+    """
+    return [_syllables(t) for t in _norm_pages(result)]
+
+
+def _page_rows(doc_id: str, result: DocumentResult, words: list[str] | None = None) -> list[dict[str, Any]]:
+    norm_pages = _norm_pages(result)
+    if words is None or len(words) != len(norm_pages):
+        words = [_syllables(t) for t in norm_pages]
+    rows = []
+    for page, text_norm, syllables in zip(result.pages, norm_pages, words):
+        rows.append({
+            "id": page_id(doc_id, page.number),
+            "doc_id": doc_id,
+            "number": page.number,
+            "label": f"{doc_id} หน้า {page.number}",
+            "method": page.method,
+            "confidence": page.confidence,
+            "text": page.text,
+            "text_norm": text_norm,
+            "syllables": syllables,
+        })
+    return rows
+
+
+def _field_rows(doc_id: str, result: DocumentResult, field: str, page_numbers: list[int]) -> list[dict[str, Any]]:
+    rows = []
+    for seq, record in enumerate(result.fields.get(field, [])):
+        d = result.record_dict(field, record)
+        index = min(max(d["page"], 1), len(page_numbers)) if page_numbers else 1
+        d["page"] = page_numbers[index - 1] if page_numbers else 1
+        row: dict[str, Any] = {"doc_id": doc_id, "seq": seq, "page_id": page_id(doc_id, d["page"])}
+        row.update({k: schema.sql_value(v) for k, v in d.items()})
+        row.update(schema.derived_values(row))
+        rows.append(row)
+    return rows
+
+
+def _document_row(doc_id: str, result: DocumentResult, db: Database) -> dict[str, Any]:
+    confidences = [p.confidence for p in result.pages if p.confidence is not None]
+    return {
+        "doc_id": doc_id,
+        "sha256": result.sha256,
+        "path": str(result.path),
+        "kind": result.kind,
+        "page_count": len(result.pages),
+        "methods": ",".join(sorted({p.method for p in result.pages})),
+        "ocr_confidence": round(sum(confidences) / len(confidences), 2) if confidences else None,
+        "status": STATUS_OK,
+        "error_type": None,
+        "error": None,
+        "first_seen": _first_seen(db, doc_id),
+        "processed_at": _now(),
+        "pipeline_version": __version__,
+        "extractors_version": extractors_version(),
+    }
+
+
+def _replace_fields(db: Database, doc_id: str, result: DocumentResult, page_numbers: list[int]) -> None:
+    """Delete a document's mentions and insert ``result``'s; ``page_numbers[i]`` numbers its page i+1."""
+    for field in EXTRACTORS:
+        db[field].delete_where("doc_id = ?", [doc_id])
+        rows = _field_rows(doc_id, result, field, page_numbers)
+        if rows:
+            db[field].insert_all(rows, batch_size=BATCH_SIZE, alter=True)
+
+
+def _delete_content(db: Database, doc_id: str) -> None:
+    for field in EXTRACTORS:
+        db[field].delete_where("doc_id = ?", [doc_id])
+    db[schema.PAGES].delete_where("doc_id = ?", [doc_id])
+
+
+def save_document(db: Database, result: DocumentResult, *, words: list[str] | None = None) -> str:
+    """Replace everything stored for this document, in one transaction; return its stored id.
+
+    Saving the same result twice gives the same rows (only ``processed_at``
+    moves), so a rerun after a crash is safe. ``words``: ``page_words(result)``
+    computed beforehand, elsewhere (a worker process).
+    """
+    with _transaction(db):
+        doc_id = _doc_id_for(db, result.doc_id, result.sha256, str(result.path))
+        db[schema.DOCUMENTS].upsert(_document_row(doc_id, result, db), pk="doc_id")
+        _delete_content(db, doc_id)
+        db[schema.PAGES].insert_all(_page_rows(doc_id, result, words), batch_size=BATCH_SIZE)
+        _replace_fields(db, doc_id, result, [p.number for p in result.pages])
+    return doc_id
+
+
+def record_failure(db: Database, path: str | Path, sha256: str | None, error: BaseException) -> str:
+    """Store that this file failed (status ``failed``, the error's class and message); return its id.
+
+    Whatever was stored for the same bytes before is removed in the same
+    transaction, so a document is never half ok, half failed.
+    """
+    path = Path(path)
+    with _transaction(db):
+        doc_id = _doc_id_for(db, path.stem, sha256, str(path))
+        db[schema.DOCUMENTS].upsert({
+            "doc_id": doc_id,
+            "sha256": sha256,
+            "path": str(path),
+            "kind": None,
+            "page_count": None,
+            "methods": None,
+            "ocr_confidence": None,
+            "status": STATUS_FAILED,
+            "error_type": type(error).__name__,
+            "error": str(error),
+            "first_seen": _first_seen(db, doc_id),
+            "processed_at": _now(),
+            "pipeline_version": __version__,
+            "extractors_version": None,
+        }, pk="doc_id")
+        _delete_content(db, doc_id)
+    return doc_id
+
+
+def record_duplicate(db: Database, path: str | Path, sha256: str) -> str | None:
+    """Note another copy of stored bytes under another name; return the stored id (None if unknown)."""
+    with _transaction(db):
+        row = db.execute(f"select doc_id, path from [{schema.DOCUMENTS}] where sha256 = ?", [sha256]).fetchone()
+        if row is None:
+            return None
+        doc_id, stored_path = row
+        if str(path) != stored_path:
+            db[schema.COPIES].upsert({"doc_id": doc_id, "path": str(path), "seen_at": _now()}, pk=("doc_id", "path"))
+    return doc_id
+
+
+def documents_to_reprocess(db: Database, all: bool = False) -> Iterator[tuple[str, list[str]]]:  # noqa: A002
+    """(doc id, raw page texts) of stored documents whose extractors are out of date.
+
+    Out of date means stored with another ``extractors_version()`` than the
+    registry's now; ``all=True`` yields every processed document. Join the
+    texts with a form feed for ``process_text``.
+    """
+    current = extractors_version()
+    sql = f"select doc_id from [{schema.DOCUMENTS}] where status = ?"
+    params: list[Any] = [STATUS_OK]
+    if not all:
+        sql += " and (extractors_version is null or extractors_version != ?)"
+        params.append(current)
+    doc_ids = [r[0] for r in db.execute(sql + " order by doc_id", params).fetchall()]
+    for doc_id in doc_ids:
+        texts = [r[0] for r in db.execute(
+            f"select text from [{schema.PAGES}] where doc_id = ? order by number", [doc_id],
+        ).fetchall()]
+        yield doc_id, texts
+
+
+def save_reprocessed(db: Database, result: DocumentResult) -> None:
+    """Replace one stored document's mentions (pages kept), in one transaction.
+
+    ``result.doc_id`` is the stored id that documents_to_reprocess gave; the
+    page numbers of ``result`` are those of the stored pages, in order.
+    """
+    with _transaction(db):
+        row = db.execute(f"select 1 from [{schema.DOCUMENTS}] where doc_id = ?", [result.doc_id]).fetchone()
+        if row is None:
+            raise KeyError(f"{result.doc_id}: no such stored document")
+        numbers = [r[0] for r in db.execute(
+            f"select number from [{schema.PAGES}] where doc_id = ? order by number", [result.doc_id],
+        ).fetchall()]
+        if len(numbers) != len(result.pages):
+            numbers = [p.number for p in result.pages]
+        _replace_fields(db, result.doc_id, result, numbers)
+        db[schema.DOCUMENTS].update(
+            result.doc_id, {"extractors_version": extractors_version(), "processed_at": _now()},
+        )
+
+
+def search_pages_like(db: Database, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Pages whose normalized text contains ``query``: a full scan, any length (the baseline of the index)."""
+    sql = (
+        f"select p.* from [{schema.PAGES}] p where p.text_norm like '%' || ? || '%' "
+        "order by p.doc_id, p.number limit ?"
+    )
+    return [dict(r) for r in db.query(sql, [query, limit])]
+
+
+def search_pages(db: Database, query: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Pages matching a Thai query, as Datasette's search box finds them (db.thai_search)."""
+    from db.thai_search import escape_fts_thai
+
+    sql = (
+        f"select p.* from [{schema.PAGES}] p where p.rowid in "
+        f"(select rowid from [{schema.PAGES_FTS}] where [{schema.PAGES_FTS}] match ?) "
+        "order by p.doc_id, p.number limit ?"
+    )
+    return [dict(r) for r in db.query(sql, [escape_fts_thai(query), limit])]
+
+
+def count_to_reprocess(db: Database, all: bool = False) -> int:  # noqa: A002
+    """How many documents ``documents_to_reprocess(db, all)`` will yield (a progress bar's total)."""
+    sql = f"select count(*) from [{schema.DOCUMENTS}] where status = ?"
+    params: list[Any] = [STATUS_OK]
+    if not all:
+        sql += " and (extractors_version is null or extractors_version != ?)"
+        params.append(extractors_version())
+    return db.execute(sql, params).fetchone()[0]

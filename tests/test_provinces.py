@@ -1,0 +1,89 @@
+"""Provinces: Thai names as words of their own, organisation names, English names even misspelt."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import corpus
+from extractors.provinces import extract_provinces
+
+
+def names(text: str) -> list[str]:
+    return [p.name for p in extract_provinces(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("จ.เชียงราย จ.เชียงใหม่", ["เชียงราย", "เชียงใหม่"], id="jor-dot"),
+    pytest.param("จังหวัดขอนแก่นได้เข้าร่วม", ["ขอนแก่น"], id="changwat-glued"),
+    pytest.param("ผู้ว่าราชการจังหวัดนครราชสีมา", ["นครราชสีมา"], id="governor"),
+    pytest.param("องค์การบริหารส่วนจังหวัดพิษณุโลก", ["พิษณุโลก"], id="pao"),
+    pytest.param("ศาลากลางจังหวัดสงขลา", ["สงขลา"], id="city-hall"),
+    pytest.param("นายกเทศมนตรีนครพิษณุโลก", ["พิษณุโลก"], id="city-municipality"),
+    pytest.param("เทศบาลนครอุดรธานี", ["อุดรธานี"], id="city-municipality-2"),
+    pytest.param("ณ ศูนย์ประชุมสหประชาชาติ กทม.", ["กรุงเทพมหานคร"], id="bangkok-abbr"),
+    pytest.param("ถนนราชดำเนินนอก กรุงเทพมหานคร", ["กรุงเทพมหานคร"], id="bangkok"),
+    pytest.param("เดินทางไปอุบลราชธานีและศรีสะเกษ", ["อุบลราชธานี", "ศรีสะเกษ"], id="glued-to-words"),
+    pytest.param("ได้แก่ จังหวัดเลย", ["เลย"], id="loei-with-prefix"),
+    pytest.param("จ.ตาก", ["ตาก"], id="tak-with-prefix"),
+    pytest.param("ลำปาง แพร่ น่าน", ["ลำปาง", "แพร่", "น่าน"], id="everyday-word-names-in-a-list"),
+    pytest.param("โคราช", ["นครราชสีมา"], id="thai-alias"),
+    pytest.param("Khon Keen", ["ขอนแก่น"], id="misspelt-english"),
+    pytest.param("Buengkan\tBuri Ram", ["บึงกาฬ", "บุรีรัมย์"], id="joined-and-split-english"),
+    pytest.param("Nakhon Si Thammarat  Nan", ["นครศรีธรรมราช", "น่าน"], id="long-and-short"),
+    pytest.param("Chiang Mai Chiang Rai", ["เชียงใหม่", "เชียงราย"], id="adjacent-english"),
+    pytest.param("Phetchabun", ["เพชรบูรณ์"], id="phetchabun-not-phetchaburi"),
+    pytest.param("Phetchaburi", ["เพชรบุรี"], id="phetchaburi"),
+    pytest.param("KHON KAEN", ["ขอนแก่น"], id="upper-case"),
+    pytest.param("Korat", ["นครราชสีมา"], id="english-alias"),
+    pytest.param("Chaiyapum", ["ชัยภูมิ"], id="dropped-letter"),
+    pytest.param("ศาลากลางจังหวัดพิษณุโลค", ["พิษณุโลก"], id="ocr-last-letter"),
+    pytest.param("จังหวัดสุพรรณบรี", ["สุพรรณบุรี"], id="ocr-lost-vowel"),
+    pytest.param("จ.อุบลราชธาน ", ["อุบลราชธานี"], id="ocr-dropped-letter"),
+    # not provinces
+    pytest.param("ใน ๑๕ จังหวัดนำร่อง จังหวัดเป้าหมาย จังหวัดที่มีองค์ประกอบ", [], id="changwat-not-followed-by-a-name"),
+    pytest.param("ได้นำไปเผยแพร่ให้ประชาชน", [], id="phrae-inside-word"),
+    pytest.param("ไม่ได้ไปเลย", [], id="loei-as-adverb"),
+    pytest.param("ผ้าตากแดด", [], id="tak-as-verb"),
+    pytest.param("อ.ตากใบ", [], id="district-named-like-a-province"),
+    pytest.param("ถนนพิษณุโลก เขตดุสิต", [], id="road-named-like-a-province"),
+    pytest.param("ถนนวังจันทน์ พล 55000", [], id="two-letter-code"),
+    pytest.param("ที่ พล 0017.3/6565", [], id="code-in-reference"),
+    pytest.param("Governors of the Provinces of Thailand, United Nations", [], id="english-words"),
+    pytest.param("Permanent Secretary for Interior", [], id="english-title"),
+    pytest.param("Nana Plaza", [], id="short-names-exact-only"),
+    pytest.param("นายสุรินทร์ ใจดี", [], id="person-named-like-a-province"),
+    pytest.param("แม่น้ำน่านไหลผ่าน", [], id="nan-river"),
+])
+def test_provinces(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize("row", corpus.provinces(), ids=lambda r: r["name_en"])
+def test_every_province_by_thai_and_english_name(row):
+    assert names(f"จังหวัด{row['name_th']} ") == [row["name_th"]]
+    assert names(f"Governor of {row['name_en']} Province") == [row["name_th"]]
+
+
+def test_record_keys_and_span():
+    text = "โดย จ.เชียงราย และ Khon Keen"
+    a, b = extract_provinces(text)
+    assert (a.text, a.name, a.name_en, a.confidence) == ("จ.เชียงราย", "เชียงราย", "Chiang Rai", 1.0)
+    assert (b.text, b.name, b.name_en) == ("Khon Keen", "ขอนแก่น", "Khon Kaen")
+    assert 0.85 <= b.confidence < 1.0
+    assert all(text[p.start:p.end] == p.text for p in (a, b))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("จ.ังหวัดเลยตากแพร่น่านพิษณุโลกกทม KhonKaenBuri ")), max_size=50))
+def test_never_raises_and_spans_point_at_text(text):
+    for p in extract_provinces(text):
+        assert text[p.start:p.end] == p.text
+        assert p.name in {r["name_th"] for r in corpus.provinces()}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_any_string(text):
+    for p in extract_provinces(text):
+        assert text[p.start:p.end] == p.text
