@@ -308,10 +308,21 @@ LETTER_MARGIN = 1.0
 
 
 def reread_as_letters(gray: np.ndarray, ocr_text: str, core: tuple[int, int, int, int] | None = None) -> str | None:
-    """An all-digit token whose glyphs are plainly Latin letters, as those letters; else None."""
-    letters = read_glyphs(gray, core, LATIN_LETTERS)
-    numbers = read_glyphs(gray, core, ARABIC_DIGITS)
-    if not letters or not numbers or len(letters) != len(numbers) or len(letters) != len(ocr_text):
+    """An all-digit token whose glyphs are plainly Latin letters, as those letters; else None.
+
+    ``ocr_text`` is tesseract's whole box, brackets included (``(5065)``):
+    the glyphs of the brackets are left out of the comparison.
+    """
+    lead = len(ocr_text) - len(ocr_text.lstrip("(\"'“[/"))
+    trail = len(ocr_text) - len(ocr_text.rstrip(")\"'”]/.,:"))
+    word = ocr_text[lead:len(ocr_text) - trail]
+
+    def strip(glyphs: list[Glyph] | None) -> list[Glyph]:
+        glyphs = list(glyphs or [])
+        return glyphs[lead:len(glyphs) - trail] if len(glyphs) > lead + trail else []
+    letters = strip(read_glyphs(gray, core, LATIN_LETTERS))
+    numbers = strip(read_glyphs(gray, core, ARABIC_DIGITS))
+    if not letters or not numbers or len(letters) != len(numbers) or len(letters) != len(word):
         return None
     if max(g.distance for g in letters) > _MAX_DISTANCE:
         return None

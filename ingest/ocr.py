@@ -258,7 +258,8 @@ def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, 
         left, top, width, height = _union(boxes[i] for i in idx)
         x0, y0 = max(0, left - height), max(0, top - height // 3)
         x1, y1 = min(gray.shape[1], left + width + height), min(gray.shape[0], top + height + height // 3)
-        new = reread_as_letters(gray[y0:y1, x0:x1], m.group(), (left - x0, left + width - x0, top - y0, top + height - y0))
+        box_text = "".join(boxes[i].text for i in sorted(idx))
+        new = reread_as_letters(gray[y0:y1, x0:x1], box_text, (left - x0, left + width - x0, top - y0, top + height - y0))
         if new is not None:
             log.debug("number %r re-read as letters %r", m.group(), new)
             fixes[m.start()] = (m.end(), new)
