@@ -64,6 +64,10 @@ class OcrEngine(ABC):
     def read(self, image: Image.Image, langs: str) -> OcrResult:
         """Plain text and located boxes of a grayscale page image, in languages ``langs``."""
 
+    def read_block(self, image: Image.Image, langs: str) -> OcrResult:
+        """Like :meth:`read` for a small image of separate lines (no page layout to find)."""
+        return self.read(image, langs)
+
 
 class TesseractEngine(OcrEngine):
     """The tesseract command line, one process per page, single-threaded.
@@ -83,11 +87,17 @@ class TesseractEngine(OcrEngine):
         self.variables = dict(variables or {})     # -c NAME=VALUE, e.g. a character whitelist
 
     def read(self, image: Image.Image, langs: str) -> OcrResult:
+        return self._read(image, langs, self.psm)
+
+    def read_block(self, image: Image.Image, langs: str) -> OcrResult:
+        return self._read(image, langs, 6)        # psm 6: one uniform block of text lines
+
+    def _read(self, image: Image.Image, langs: str, psm: int) -> OcrResult:
         with tempfile.TemporaryDirectory(prefix="saraban-ocr-") as tmp:
             src, out = Path(tmp) / "page.pgm", Path(tmp) / "out"
             image.convert("L").save(src)          # PGM: written raw, no compression time
             dpi = round(image.info.get("dpi", (300, 300))[0]) or 300
-            cmd = [self.binary, str(src), str(out), "-l", langs, "--psm", str(self.psm),
+            cmd = [self.binary, str(src), str(out), "-l", langs, "--psm", str(psm),
                    "--dpi", str(dpi)]
             for name, value in self.variables.items():
                 cmd += ["-c", f"{name}={value}"]
@@ -285,6 +295,86 @@ def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, 
     return fixes
 
 
+# A Latin word tesseract is unsure of on a Thai page is often Thai it misread
+# through the eng model ("ที่ พล" -> "NWA", "วันที่" -> "TUN"); sure ones are
+# real acronyms (UN, SDGs, ESCAP).
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z.'’]*")
+_UNSURE_LATIN = 75.0
+_THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")
+# Two upper vowels on one consonant: the tha model reads a vowel with a tone mark
+# stacked on it as two vowels (ที่ -> ทิี); the second is the one printed.
+_DOUBLE_UPPER = re.compile("[\u0e34-\u0e37]([\u0e34-\u0e37])")
+
+
+def reread_latin_misreads(result: OcrResult, tokens: list[_Token], image: Image.Image, engine: OcrEngine,
+                          fixes: dict[int, tuple[int, str]]) -> dict[int, tuple[int, str]]:
+    """Replacements for unsure Latin words of a Thai page that the Thai model reads as Thai.
+
+    All such words of the page are cut out, stacked into one strip with white
+    space between them and read in ONE extra engine call with ``tha`` alone;
+    a word is replaced when its re-reading is Thai letters.
+    """
+    text = result.text
+    if len(_THAI_LETTER.findall(text)) < 0.5 * max(len(re.findall(r"[A-Za-z\u0e01-\u0e2e]", text)), 1):
+        return {}
+    suspects = []
+    for tok in tokens:
+        word = text[tok.start:tok.end]
+        if tok.start in fixes or not tok.boxes or not _LATIN_WORD.fullmatch(word):
+            continue
+        bs = [result.boxes[i] for i in tok.boxes]
+        if sum(b.confidence for b in bs) / len(bs) < _UNSURE_LATIN:
+            suspects.append((tok, _union(bs)))
+    if not suspects:
+        return {}
+    gray = np.asarray(image)
+    paper = int(np.median(gray[::16, ::16]))          # the strip's background: the page's own paper
+    height = max(h for _, (_, _, _, h) in suspects)
+    up, down, side = int(0.7 * height), int(0.35 * height), int(0.4 * height)   # marks rise above the box
+    width = max(w for _, (_, _, w, _) in suspects) + 4 * side
+    slot = height + up + down + height // 2
+    strip = np.full((len(suspects) * slot + height, width), paper, np.uint8)
+    slots = []
+    y = height // 2
+    for _, (left, top, w, h) in suspects:
+        crop = gray[max(0, top - up):top + h + down, max(0, left - side):left + w + side]
+        strip[y:y + crop.shape[0], side:side + crop.shape[1]] = crop
+        slots.append((y, y + crop.shape[0]))
+        y += slot
+    strip_image = Image.fromarray(strip)
+    strip_image.info["dpi"] = image.info.get("dpi", (300, 300))
+    reread = engine.read_block(strip_image, "tha")
+    log.debug("strip of %d unsure Latin words read as %r", len(suspects), reread.text)
+    found: dict[int, list[Word]] = {}
+    for box in reread.boxes:
+        centre = box.top + box.height / 2
+        for k, (y0, y1) in enumerate(slots):
+            if y0 <= centre <= y1:
+                found.setdefault(k, []).append(box)
+    lines = [line.strip() for line in reread.text.splitlines() if line.strip()]
+    out = {}
+    for k, (tok, _) in enumerate(suspects):
+        if len(lines) == len(suspects):          # one line per slot: tesseract's own spacing
+            new = lines[k]
+        else:
+            new = _join_boxes(sorted(found.get(k, []), key=lambda b: b.left))
+        new = _DOUBLE_UPPER.sub(r"\1", new)
+        if new and _THAI_LETTER.search(new) and not re.search("[A-Za-z]", new):
+            log.debug("Latin %r re-read as Thai %r", text[tok.start:tok.end], new)
+            out[tok.start] = (tok.end, new)
+    return out
+
+
+def _join_boxes(boxes: list[Word]) -> str:
+    """Box texts left to right, a space where the gap is wider than a third of the height."""
+    parts: list[str] = []
+    for prev, box in zip([None, *boxes], boxes):
+        if prev is not None and box.left - (prev.left + prev.width) > 0.33 * max(box.height, prev.height):
+            parts.append(" ")
+        parts.append(box.text)
+    return "".join(parts)
+
+
 def ocr_page(number: int, image: Image.Image, *, engine: OcrEngine, langs: str = DEFAULT_LANGS,
              deskew_page: bool = False, reread: bool = True) -> Page:
     """One page image to a Page: OCR, words with boxes, Thai digits re-read, numbers checked."""
@@ -294,6 +384,8 @@ def ocr_page(number: int, image: Image.Image, *, engine: OcrEngine, langs: str =
     result = engine.read(gray, langs)
     tokens, char_box = join_words(result)
     fixes = reread_digit_runs(result.text, char_box, result.boxes, gray) if reread else {}
+    if reread and "tha" in langs.split("+"):
+        fixes.update(reread_latin_misreads(result, tokens, gray, engine, fixes))
     text, words = _apply(result, tokens, fixes)
     text = correct_numbers(restore_tone_marks(text))
     confs = [w.confidence for w in words if w.confidence >= 0]

@@ -131,3 +131,16 @@ def test_thousand_page_pdf_streams_within_the_memory_bound(tmp_path):
                          capture_output=True, text=True, check=True).stdout.split()
     assert int(out[0]) == 1000
     assert int(out[1]) < 600, f"peak RSS {out[1]} MB"
+
+
+def test_extract_reads_a_born_digital_pdf_with_ocr_options(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from saraban.cli import cli
+    pdf = text_pdf(tmp_path / "letter.pdf", [LETTER, LETTER])
+    result = CliRunner().invoke(cli, ["extract", str(pdf), "--json", "--ocr", "skip", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    source = json.loads(result.stdout)["source"]
+    assert (source["kind"], source["pages"], source["methods"]) == ("pdf", 2, ["text-layer"])
