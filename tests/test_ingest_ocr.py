@@ -127,3 +127,30 @@ def test_real_tesseract_reads_thai_date_and_reference_digits(shared, tmp_path):
     assert re.search(r"๒๒ \S+ ๒๕๖๕", text)              # the month's letters may vary; the digits may not
     assert re.search(r"วันที่ ๙ \S+ ๒๕๖๕", text)
     assert "๑ ชุด" in text
+
+
+class _PageAndStrip(FixedEngine):
+    """The page read as tesseract's eng model misread it; the strip of unsure words read as Thai."""
+
+    def __init__(self):
+        super().__init__()
+        self.strip_sizes = []
+
+    def read(self, image, langs):
+        self.calls += 1
+        return OcrResult("NWA ๐๐๑๗ Workshop กระทรวงมหาดไทย",
+                         _boxes(("NWA", 0, 55.0), ("๐๐๑๗", 200, 95.0), ("Workshop", 400, 93.0),
+                                ("กระทรวงมหาดไทย", 600, 96.0)))
+
+    def read_block(self, image, langs):
+        assert langs == "tha"
+        self.strip_sizes.append(image.size)
+        return OcrResult("ที่ พล\n", ())
+
+
+def test_unsure_latin_words_on_a_thai_page_are_reread_as_thai():
+    engine = _PageAndStrip()
+    page = ocr_page(1, page_image("x"), engine=engine)
+    assert page.text.startswith("ที่ พล ")              # the unsure "NWA", in one strip call
+    assert "Workshop" in page.text                       # a sure English word stays
+    assert len(engine.strip_sizes) == 1
