@@ -300,6 +300,7 @@ def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, 
 # real acronyms (UN, SDGs, ESCAP).
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z.'’]*")
 _UNSURE_LATIN = 75.0
+_SURE_THAI = 80.0
 _THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")
 # Two upper vowels on one consonant: the tha model reads a vowel with a tone mark
 # stacked on it as two vowels (ที่ -> ทิี); the second is the one printed.
@@ -322,21 +323,24 @@ def reread_latin_misreads(result: OcrResult, tokens: list[_Token], image: Image.
         word = text[tok.start:tok.end]
         if tok.start in fixes or not tok.boxes or not _LATIN_WORD.fullmatch(word):
             continue
+        letters = sum(c.isalpha() for c in word)
+        if letters > 4 and not word.isupper():     # a longer lower-case word is English, however unsure
+            continue
         bs = [result.boxes[i] for i in tok.boxes]
         if sum(b.confidence for b in bs) / len(bs) < _UNSURE_LATIN:
-            suspects.append((tok, _union(bs)))
+            suspects.append((tok, _union(bs), sum(b.confidence for b in bs) / len(bs)))
     if not suspects:
         return {}
     gray = np.asarray(image)
     paper = int(np.median(gray[::16, ::16]))          # the strip's background: the page's own paper
-    height = max(h for _, (_, _, _, h) in suspects)
+    height = max(h for _, (_, _, _, h), _ in suspects)
     up, down, side = int(0.7 * height), int(0.35 * height), int(0.4 * height)   # marks rise above the box
-    width = max(w for _, (_, _, w, _) in suspects) + 4 * side
+    width = max(w for _, (_, _, w, _), _ in suspects) + 4 * side
     slot = height + up + down + height // 2
     strip = np.full((len(suspects) * slot + height, width), paper, np.uint8)
     slots = []
     y = height // 2
-    for _, (left, top, w, h) in suspects:
+    for _, (left, top, w, h), _ in suspects:
         crop = gray[max(0, top - up):top + h + down, max(0, left - side):left + w + side]
         strip[y:y + crop.shape[0], side:side + crop.shape[1]] = crop
         slots.append((y, y + crop.shape[0]))
@@ -353,7 +357,11 @@ def reread_latin_misreads(result: OcrResult, tokens: list[_Token], image: Image.
                 found.setdefault(k, []).append(box)
     lines = [line.strip() for line in reread.text.splitlines() if line.strip()]
     out = {}
-    for k, (tok, _) in enumerate(suspects):
+    for k, (tok, _, old_conf) in enumerate(suspects):
+        confs = [b.confidence for b in found.get(k, [])]
+        if not confs or float(np.median(confs)) < max(_SURE_THAI, old_conf + 10):
+            log.debug("Latin %r: Thai re-reading no surer (%s vs %.0f)", text[tok.start:tok.end], [round(c) for c in confs], old_conf)
+            continue                               # the Thai model is no surer than the eng one was
         if len(lines) == len(suspects):          # one line per slot: tesseract's own spacing
             new = lines[k]
         else:

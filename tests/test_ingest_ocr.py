@@ -145,7 +145,7 @@ class _PageAndStrip(FixedEngine):
     def read_block(self, image, langs):
         assert langs == "tha"
         self.strip_sizes.append(image.size)
-        return OcrResult("ที่ พล\n", ())
+        return OcrResult("ที่ พล\n", (Word("ที่", 10, 20, 40, 60, 91.0), Word("พล", 70, 20, 50, 60, 93.0)))
 
 
 def test_unsure_latin_words_on_a_thai_page_are_reread_as_thai():
