@@ -1,10 +1,13 @@
 """Decide what kind of file this is, by its content first and its name second."""
 from __future__ import annotations
 
+import logging
 import zipfile
 from pathlib import Path
 
-from saraban.errors import EmptyFileError, MissingFileError, UnsupportedFileError
+from saraban.errors import EmptyFileError, MismatchedTypeError, MissingFileError, UnsupportedFileError
+
+log = logging.getLogger(__name__)
 
 # File kinds Saraban reads, and the name endings a folder scan picks up.
 SUFFIXES: dict[str, str] = {
@@ -41,8 +44,11 @@ def is_supported_name(path: Path) -> bool:
 def triage(path: Path) -> str:
     """The kind of ``path``: text, pdf, image, docx or pptx, from its content.
 
-    A name whose extension lies about the content is read as what the bytes are;
-    bytes of no known kind with a binary look raise UnsupportedFileError.
+    A name whose extension lies about the content is read as what the bytes
+    are when they are of a kind Saraban reads (a PNG named ``.pdf``, logged);
+    a name that promises a binary kind over bytes of none (an HTML error page
+    saved as ``.pdf``) raises MismatchedTypeError; other bytes of no known
+    kind with a binary look raise UnsupportedFileError.
     """
     path = Path(path)
     if not path.is_file():
@@ -52,11 +58,17 @@ def triage(path: Path) -> str:
         raise EmptyFileError(path, "empty file (0 bytes)")
     with path.open("rb") as fh:
         head = fh.read(4096)
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            return kind
-    if head.startswith(b"PK\x03\x04"):
-        return _office_kind(path)
+    kind = next((k for magic, k in _MAGIC if head.startswith(magic)), None)
+    if kind is None and head.startswith(b"PK\x03\x04"):
+        kind = _office_kind(path)
+    named = SUFFIXES.get(path.suffix.lower())
+    if kind is not None:
+        if named is not None and named != kind:
+            log.warning("%s: named as %s but the content is %s; read as %s", path, named, kind, kind)
+        return kind
+    if named not in (None, "text"):
+        raise MismatchedTypeError(path, f"named {path.suffix} but the content is not {named} "
+                                        f"(it starts with {head[:16]!r})")
     if b"\x00" not in head:
         return "text"
     raise UnsupportedFileError(path, f"unsupported file type ({path.suffix or 'no extension'}, binary content)")

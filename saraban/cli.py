@@ -29,11 +29,19 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per document (JSON Lines). The default.")
 @click.option("--text", "as_text", is_flag=True, help="The normalized text instead: pages split by a form feed, documents by '==> NAME <=='.")
 @click.option("--summary", "as_summary", is_flag=True, help="A short readable account per document instead: each field, how many, the first few.")
-def extract(paths: tuple[Path, ...], as_json: bool, as_text: bool, as_summary: bool) -> None:
+@click.option("--ocr", "ocr_mode", type=click.Choice(["skip", "redo", "force"]), default="redo", show_default=True,
+              help="PDF pages: skip = keep any text layer; redo = OCR pages whose layer is missing or damaged; force = OCR every page.")
+@click.option("--deskew", is_flag=True, help="Straighten scanned pages before OCR.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="OCR this many pages at once (default: one per core).")
+def extract(paths: tuple[Path, ...], as_json: bool, as_text: bool, as_summary: bool,
+            ocr_mode: str, deskew: bool, jobs: int | None) -> None:
     """Read documents and print what they say (nothing is stored).
 
     A file that cannot be read gets one line on stderr naming it and the
     reason; the others are still processed and the exit code is 1 at the end.
+
+    Reads .txt, .pdf (text layer or OCR, page by page), .png/.jpg/.tif
+    scans, .docx and .pptx.
 
     Example: saraban extract corpus/samples/*.txt --json
     """
@@ -41,7 +49,7 @@ def extract(paths: tuple[Path, ...], as_json: bool, as_text: bool, as_summary: b
 
     if as_json + as_text + as_summary > 1:
         raise click.UsageError("choose one of --json, --text and --summary")
-    ctx = RunContext()
+    ctx = RunContext(ocr_mode=ocr_mode, deskew=deskew, **({"jobs": jobs} if jobs else {}))
     failed = 0
     out = sys.stdout
     for path in paths:

@@ -27,6 +27,10 @@ class UnsupportedFileError(SarabanError):
     """The file's content is of no type Saraban reads."""
 
 
+class MismatchedTypeError(UnsupportedFileError):
+    """The name promises a kind (``.pdf``, ``.png``) that the content is not, nor any other kind read."""
+
+
 class EmptyFileError(SarabanError):
     """The file has zero bytes."""
 

@@ -14,6 +14,10 @@ from typing import Any
 from extractors.records import Record
 from extractors.registry import EXTRACTORS, ExtractorSpec, extract_all
 from ingest import Page
+from ingest.images import read_image_pages
+from ingest.ocr import OcrEngine
+from ingest.office import read_docx_pages, read_pptx_pages
+from ingest.pdf import read_pdf_pages
 from ingest.text import read_text_pages
 from ingest.triage import triage
 from normalizers import Normalized, normalize
@@ -29,6 +33,9 @@ class RunContext:
 
     ocr_langs: str = "tha+eng"
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    ocr_mode: str = "redo"                 # skip | redo | force: see ingest.pdf.use_text_layer
+    deskew: bool = False                   # straighten scanned pages before OCR
+    ocr_engine: OcrEngine | None = None    # None: tesseract (ingest.ocr.TesseractEngine)
     extractors: dict[str, ExtractorSpec] = field(default_factory=lambda: EXTRACTORS)
 
 
@@ -120,9 +127,19 @@ def sha256_file(path: Path) -> str:
 
 
 def open_pages(path: Path, kind: str, ctx: RunContext) -> Iterator[Page]:
-    """The pages of a file of the given kind, one at a time."""
+    """The pages of a file of the given kind, one at a time (OCR runs ``ctx.jobs`` pages ahead)."""
     if kind == "text":
         return read_text_pages(path)
+    if kind == "pdf":
+        return read_pdf_pages(path, mode=ctx.ocr_mode, engine=ctx.ocr_engine, langs=ctx.ocr_langs,
+                              jobs=ctx.jobs, deskew=ctx.deskew)
+    if kind == "image":
+        return read_image_pages(path, engine=ctx.ocr_engine, langs=ctx.ocr_langs, jobs=ctx.jobs,
+                                deskew=ctx.deskew)
+    if kind == "docx":
+        return read_docx_pages(path)
+    if kind == "pptx":
+        return read_pptx_pages(path)
     raise UnsupportedFileError(path, f"reading {kind} files is not available in this build")
 
 

@@ -1,0 +1,458 @@
+"""OCR: every tesseract call, behind a small engine interface, and pages read in parallel.
+
+A page image goes through named stages, in order::
+
+    to_gray -> [deskew] -> engine.read (plain text + TSV boxes, one tesseract run)
+            -> join_words (TSV boxes back into the words of the plain text)
+            -> reread_digit_runs (Thai digits re-read from the image, ingest/digits.py)
+            -> restore_tone_marks (stacked tone marks OCR dropped: ingest/tone_marks.py)
+            -> correct_numbers (dates, years: ingest/numbers.py)
+
+The page text is tesseract's plain-text output: its hOCR and TSV split Thai
+into one "word" per character (tesseract issue 2702), so they give only the
+boxes and confidences, joined back into the words of the text.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import tempfile
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+from rapidfuzz.distance import Levenshtein
+
+from ingest import Page, Word
+from ingest.digits import page_fonts, read_glyphs, reread_as_letters, reread_digits, reread_lookalike
+from ingest.numbers import correct_numbers
+from ingest.tone_marks import restore_tone_marks
+from saraban.errors import OcrError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LANGS = "tha+eng"
+
+
+@dataclass(frozen=True, slots=True)
+class OcrResult:
+    """What an engine read on one page image.
+
+    ``text`` is the engine's plain text; ``boxes`` its smallest located units
+    (tesseract's TSV level-5 items: whole Latin words, often single Thai
+    characters) with their boxes in image pixels and confidences (0-100).
+    """
+
+    text: str
+    boxes: tuple[Word, ...] = ()
+
+
+class OcrEngine(ABC):
+    """Reads one page image. Implementations must be safe to call from several threads."""
+
+    name: str = "abstract"
+
+    @abstractmethod
+    def read(self, image: Image.Image, langs: str) -> OcrResult:
+        """Plain text and located boxes of a grayscale page image, in languages ``langs``."""
+
+    def read_block(self, image: Image.Image, langs: str) -> OcrResult:
+        """Like :meth:`read` for a small image of separate lines (no page layout to find)."""
+        return self.read(image, langs)
+
+
+class TesseractEngine(OcrEngine):
+    """The tesseract command line, one process per page, single-threaded.
+
+    Called directly rather than through pytesseract: pytesseract hands every
+    call the process-wide ``os.environ``, while each call here must carry
+    OMP_THREAD_LIMIT=1 (we run one process per core; tesseract's own OpenMP
+    threads would oversubscribe the cores and run 2-3x slower), and one run
+    must write both the text and the TSV.
+    """
+
+    name = "tesseract"
+
+    def __init__(self, *, psm: int = 3, timeout: float = 300.0, binary: str = "tesseract",
+                 variables: dict[str, str] | None = None) -> None:
+        self.psm, self.timeout, self.binary = psm, timeout, binary
+        self.variables = dict(variables or {})     # -c NAME=VALUE, e.g. a character whitelist
+
+    def read(self, image: Image.Image, langs: str) -> OcrResult:
+        return self._read(image, langs, self.psm)
+
+    def read_block(self, image: Image.Image, langs: str) -> OcrResult:
+        return self._read(image, langs, 6)        # psm 6: one uniform block of text lines
+
+    def _read(self, image: Image.Image, langs: str, psm: int) -> OcrResult:
+        with tempfile.TemporaryDirectory(prefix="saraban-ocr-") as tmp:
+            src, out = Path(tmp) / "page.pgm", Path(tmp) / "out"
+            image.convert("L").save(src)          # PGM: written raw, no compression time
+            dpi = round(image.info.get("dpi", (300, 300))[0]) or 300
+            cmd = [self.binary, str(src), str(out), "-l", langs, "--psm", str(psm),
+                   "--dpi", str(dpi)]
+            for name, value in self.variables.items():
+                cmd += ["-c", f"{name}={value}"]
+            cmd += ["txt", "tsv"]
+            proc = self._run(cmd)
+            if proc.returncode != 0:
+                raise OcrError("<page image>", f"tesseract failed: {proc.stderr.decode(errors='replace')[-300:]}")
+            text = out.with_suffix(".txt").read_text(encoding="utf-8")
+            boxes = parse_tsv(out.with_suffix(".tsv").read_text(encoding="utf-8"))
+        return OcrResult(text=text, boxes=boxes)
+
+    def _run(self, cmd: list[str]) -> subprocess.CompletedProcess[bytes]:
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        try:
+            return subprocess.run(cmd, env=env, capture_output=True, timeout=self.timeout, check=False)
+        except FileNotFoundError as err:
+            raise OcrError("<page image>", f"{self.binary} is not installed (apt-get install tesseract-ocr tesseract-ocr-tha)") from err
+        except subprocess.TimeoutExpired as err:
+            raise OcrError("<page image>", f"tesseract took longer than {self.timeout:.0f} s") from err
+
+
+def parse_tsv(tsv: str) -> tuple[Word, ...]:
+    """The level-5 (word) rows of tesseract's TSV output as Words.
+
+    >>> parse_tsv("level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth\\theight\\tconf\\ttext\\n"
+    ...           "5\\t1\\t1\\t1\\t1\\t1\\t10\\t20\\t30\\t40\\t91.5\\tที่")
+    (Word(text='ที่', left=10, top=20, width=30, height=40, confidence=91.5),)
+    """
+    words = []
+    for line in tsv.splitlines()[1:]:
+        cols = line.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        left, top, width, height = (int(c) for c in cols[6:10])
+        words.append(Word(cols[11], left, top, width, height, float(cols[10])))
+    return tuple(words)
+
+
+def to_gray(image: Image.Image) -> Image.Image:
+    """The page as 8-bit grayscale, keeping its dpi."""
+    gray = image if image.mode == "L" else image.convert("L")
+    if "dpi" in image.info:
+        gray.info["dpi"] = image.info["dpi"]
+    return gray
+
+
+def deskew(image: Image.Image, *, max_angle: float = 5.0) -> Image.Image:
+    """Rotate a page so its text lines are level (a scanner feeds paper a little askew).
+
+    The angle is the one whose horizontal ink profile is sharpest, searched
+    in 0.1 degree steps on a quarter-size copy.
+    """
+    gray = np.asarray(image)
+    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    h, w = ink.shape
+    best, best_score = 0.0, -1.0
+    for angle in np.arange(-max_angle, max_angle + 0.01, 0.1):
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), float(angle), 1.0)
+        rows = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST).sum(axis=1, dtype=np.float64)
+        score = float(np.square(np.diff(rows)).sum())
+        if score > best_score:
+            best, best_score = float(angle), score
+    if abs(best) < 0.05:
+        return image
+    log.debug("deskew by %.1f degrees", best)
+    out = image.rotate(-best, resample=Image.BICUBIC, fillcolor=255)
+    out.info["dpi"] = image.info.get("dpi", (300, 300))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    boxes: tuple[int, ...]       # indices into OcrResult.boxes
+
+
+def join_words(result: OcrResult) -> tuple[list[_Token], list[int | None]]:
+    """Whitespace-separated tokens of the text, and for each text character its box index.
+
+    tesseract writes the text and the TSV from the same recognition, so the
+    text without white space equals the boxes' texts concatenated; where it
+    does not (rare), an edit alignment maps what it can.
+    """
+    text = result.text
+    box_chars: list[int] = []
+    for i, box in enumerate(result.boxes):
+        box_chars.extend([i] * len(box.text))
+    flat = "".join(b.text for b in result.boxes)
+    positions = [i for i, c in enumerate(text) if not c.isspace()]
+    letters = "".join(text[i] for i in positions)
+    char_box: list[int | None] = [None] * len(text)
+    if letters == flat:
+        for pos, b in zip(positions, box_chars):
+            char_box[pos] = b
+    else:
+        for op in Levenshtein.opcodes(letters, flat):
+            if op.tag in ("equal", "replace"):
+                for k in range(min(op.src_end - op.src_start, op.dest_end - op.dest_start)):
+                    char_box[positions[op.src_start + k]] = box_chars[op.dest_start + k]
+    tokens = []
+    for m in re.finditer(r"\S+", text):
+        idx = tuple(dict.fromkeys(b for b in char_box[m.start():m.end()] if b is not None))
+        tokens.append(_Token(m.start(), m.end(), idx))
+    return tokens, char_box
+
+
+def _union(boxes: Iterable[Word]) -> tuple[int, int, int, int]:
+    bs = list(boxes)
+    left, top = min(b.left for b in bs), min(b.top for b in bs)
+    right, bottom = max(b.left + b.width for b in bs), max(b.top + b.height for b in bs)
+    return left, top, right - left, bottom - top
+
+
+# A run of Thai digits with the punctuation of dates and letter numbers inside it,
+# and the letters tesseract puts in place of a digit it cannot read (๗ -> ฒ, ด, ต).
+# A ")" after a Thai list number is often read as "1": the run takes Arabic digits and ")" in too.
+_DIGIT_RUN = re.compile(r"[๐-๙](?:[๐-๙0-9.,/\-ฒดต]*[๐-๙0-9)])?")
+# An all-digit word in a Thai line that may be Latin capitals read as digits ("SDGs" -> "5065").
+_DIGIT_WORD = re.compile(r"(?<![0-9A-Za-z.,/])[0-9]{3,5}(?![0-9A-Za-z.,/])")
+
+
+# A short run of symbols, Latin letters and Arabic digits where a Thai page has a
+# number tesseract failed to read as one: list numbers ``๓.`` -> ``n.``, ``๑)`` -> ``@``.
+_LOOKALIKE = re.compile(r"[^\s\u0e01-\u0e4e\u0e50-\u0e59]{1,5}")
+_LOOKALIKE_CHARS = frozenset("@©«®nolLOQ|!)0123456789")
+# tesseract's confidence above which an all-Arabic-digit token is left as read.
+_TRUSTED_DIGITS = 80.0
+
+DigitReader = Callable[[np.ndarray, str, tuple[int, int, int, int]], "str | None"]
+
+
+def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, ...],
+                      image: Image.Image, reader: DigitReader = reread_digits,
+                      lookalike: DigitReader | None = reread_lookalike) -> dict[int, tuple[int, str]]:
+    """Replacements {start: (end, new_text)} for the Thai digit runs read better from the image.
+
+    ``reader(crop, ocr_text, core)`` reads one run from its padded crop
+    (bench/ocr_accuracy.py passes other readers to compare).
+    """
+    gray = np.asarray(image)
+    fixes: dict[int, tuple[int, str]] = {}
+    runs = []
+    for m in _DIGIT_RUN.finditer(text):
+        idx = {b for b in char_box[m.start():m.end()] if b is not None}
+        if not idx:
+            continue
+        left, top, width, height = _union(boxes[i] for i in idx)
+        pad_x, pad_y = int(1.5 * height), int(0.35 * height)
+        x0, y0 = max(0, left - pad_x), max(0, top - pad_y)
+        x1, y1 = min(gray.shape[1], left + width + pad_x), min(gray.shape[0], top + height + pad_y)
+        runs.append((m, gray[y0:y1, x0:x1], (left - x0, left + width - x0, top - y0, top + height - y0)))
+    fonts = None
+    if reader is reread_digits and runs:      # first pass: which typeface are this page's digits in?
+        fonts = page_fonts([read_glyphs(crop, core) or [] for _, crop, core in runs])
+    for m, crop, core in runs:
+        new = reread_digits(crop, m.group(), core, fonts=fonts) if reader is reread_digits else reader(crop, m.group(), core)
+        if new is not None and new != m.group():
+            log.debug("digit run %r re-read as %r", m.group(), new)
+            fixes[m.start()] = (m.end(), new)
+    if lookalike is None:
+        return fixes
+    for m in _DIGIT_WORD.finditer(text):
+        idx = {b for b in char_box[m.start():m.end()] if b is not None}
+        if not idx or m.start() in fixes:
+            continue
+        left, top, width, height = _union(boxes[i] for i in idx)
+        x0, y0 = max(0, left - height), max(0, top - height // 3)
+        x1, y1 = min(gray.shape[1], left + width + height), min(gray.shape[0], top + height + height // 3)
+        box_text = "".join(boxes[i].text for i in sorted(idx))
+        new = reread_as_letters(gray[y0:y1, x0:x1], box_text, (left - x0, left + width - x0, top - y0, top + height - y0))
+        if new is not None:
+            log.debug("number %r re-read as letters %r", m.group(), new)
+            fixes[m.start()] = (m.end(), new)
+    for m in _LOOKALIKE.finditer(text):
+        token = m.group()
+        core = token.strip(".,:;()\"'“”-")
+        if not core or len(core) > 3 or not set(token) & _LOOKALIKE_CHARS or m.start() in fixes:
+            continue
+        idx = {b for b in char_box[m.start():m.end()] if b is not None}
+        if not idx:
+            continue
+        run_boxes = [boxes[i] for i in idx]
+        if core.isdigit() and min(b.confidence for b in run_boxes) >= _TRUSTED_DIGITS:
+            continue
+        left, top, width, height = _union(run_boxes)
+        pad_x, pad_y = int(1.5 * height), int(0.35 * height)
+        x0, y0 = max(0, left - pad_x), max(0, top - pad_y)
+        x1, y1 = min(gray.shape[1], left + width + pad_x), min(gray.shape[0], top + height + pad_y)
+        new = lookalike(gray[y0:y1, x0:x1], token, (left - x0, left + width - x0, top - y0, top + height - y0))
+        if new is not None and new != token:
+            log.debug("token %r re-read as digits %r", token, new)
+            fixes[m.start()] = (m.end(), new)
+    return fixes
+
+
+# A Latin word tesseract is unsure of on a Thai page is often Thai it misread
+# through the eng model ("ที่ พล" -> "NWA", "วันที่" -> "TUN"); sure ones are
+# real acronyms (UN, SDGs, ESCAP).
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z.'’]*")
+_UNSURE_LATIN = 75.0
+_SURE_THAI = 80.0
+_THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")
+# Two upper vowels on one consonant: the tha model reads a vowel with a tone mark
+# stacked on it as two vowels (ที่ -> ทิี); the second is the one printed.
+_DOUBLE_UPPER = re.compile("[\u0e34-\u0e37]([\u0e34-\u0e37])")
+
+
+def reread_latin_misreads(result: OcrResult, tokens: list[_Token], image: Image.Image, engine: OcrEngine,
+                          fixes: dict[int, tuple[int, str]]) -> dict[int, tuple[int, str]]:
+    """Replacements for unsure Latin words of a Thai page that the Thai model reads as Thai.
+
+    All such words of the page are cut out, stacked into one strip with white
+    space between them and read in ONE extra engine call with ``tha`` alone;
+    a word is replaced when its re-reading is Thai letters.
+    """
+    text = result.text
+    if len(_THAI_LETTER.findall(text)) < 0.5 * max(len(re.findall(r"[A-Za-z\u0e01-\u0e2e]", text)), 1):
+        return {}
+    suspects = []
+    for tok in tokens:
+        word = text[tok.start:tok.end]
+        if tok.start in fixes or not tok.boxes or not _LATIN_WORD.fullmatch(word):
+            continue
+        letters = sum(c.isalpha() for c in word)
+        if letters > 4 and not word.isupper():     # a longer lower-case word is English, however unsure
+            continue
+        bs = [result.boxes[i] for i in tok.boxes]
+        if sum(b.confidence for b in bs) / len(bs) < _UNSURE_LATIN:
+            suspects.append((tok, _union(bs), sum(b.confidence for b in bs) / len(bs)))
+    if not suspects:
+        return {}
+    gray = np.asarray(image)
+    paper = int(np.median(gray[::16, ::16]))          # the strip's background: the page's own paper
+    height = max(h for _, (_, _, _, h), _ in suspects)
+    up, down, side = int(0.7 * height), int(0.35 * height), int(0.4 * height)   # marks rise above the box
+    width = max(w for _, (_, _, w, _), _ in suspects) + 4 * side
+    slot = height + up + down + height // 2
+    strip = np.full((len(suspects) * slot + height, width), paper, np.uint8)
+    slots = []
+    y = height // 2
+    for _, (left, top, w, h), _ in suspects:
+        crop = gray[max(0, top - up):top + h + down, max(0, left - side):left + w + side]
+        strip[y:y + crop.shape[0], side:side + crop.shape[1]] = crop
+        slots.append((y, y + crop.shape[0]))
+        y += slot
+    strip_image = Image.fromarray(strip)
+    strip_image.info["dpi"] = image.info.get("dpi", (300, 300))
+    reread = engine.read_block(strip_image, "tha")
+    log.debug("strip of %d unsure Latin words read as %r", len(suspects), reread.text)
+    found: dict[int, list[Word]] = {}
+    for box in reread.boxes:
+        centre = box.top + box.height / 2
+        for k, (y0, y1) in enumerate(slots):
+            if y0 <= centre <= y1:
+                found.setdefault(k, []).append(box)
+    lines = [line.strip() for line in reread.text.splitlines() if line.strip()]
+    out = {}
+    for k, (tok, _, old_conf) in enumerate(suspects):
+        confs = [b.confidence for b in found.get(k, [])]
+        if not confs or float(np.median(confs)) < max(_SURE_THAI, old_conf + 10):
+            log.debug("Latin %r: Thai re-reading no surer (%s vs %.0f)", text[tok.start:tok.end], [round(c) for c in confs], old_conf)
+            continue                               # the Thai model is no surer than the eng one was
+        if len(lines) == len(suspects):          # one line per slot: tesseract's own spacing
+            new = lines[k]
+        else:
+            new = _join_boxes(sorted(found.get(k, []), key=lambda b: b.left))
+        new = _DOUBLE_UPPER.sub(r"\1", new)
+        if new and _THAI_LETTER.search(new) and not re.search("[A-Za-z]", new):
+            log.debug("Latin %r re-read as Thai %r", text[tok.start:tok.end], new)
+            out[tok.start] = (tok.end, new)
+    return out
+
+
+def _join_boxes(boxes: list[Word]) -> str:
+    """Box texts left to right, a space where the gap is wider than a third of the height."""
+    parts: list[str] = []
+    for prev, box in zip([None, *boxes], boxes):
+        if prev is not None and box.left - (prev.left + prev.width) > 0.33 * max(box.height, prev.height):
+            parts.append(" ")
+        parts.append(box.text)
+    return "".join(parts)
+
+
+def ocr_page(number: int, image: Image.Image, *, engine: OcrEngine, langs: str = DEFAULT_LANGS,
+             deskew_page: bool = False, reread: bool = True) -> Page:
+    """One page image to a Page: OCR, words with boxes, Thai digits re-read, numbers checked."""
+    gray = to_gray(image)
+    if deskew_page:
+        gray = deskew(gray)
+    result = engine.read(gray, langs)
+    tokens, char_box = join_words(result)
+    fixes = reread_digit_runs(result.text, char_box, result.boxes, gray) if reread else {}
+    if reread and "tha" in langs.split("+"):
+        fixes.update(reread_latin_misreads(result, tokens, gray, engine, fixes))
+    text, words = _apply(result, tokens, fixes)
+    text = correct_numbers(restore_tone_marks(text))
+    confs = [w.confidence for w in words if w.confidence >= 0]
+    return Page(number=number, text=text, method="ocr",
+                confidence=round(sum(confs) / len(confs), 1) if confs else None, words=tuple(words))
+
+
+def _apply(result: OcrResult, tokens: list[_Token], fixes: dict[int, tuple[int, str]]) -> tuple[str, list[Word]]:
+    """The text with the re-read runs put in, and one Word per token of it."""
+    text, parts, pos = result.text, [], 0
+    for start in sorted(fixes):
+        end, new = fixes[start]
+        parts += [text[pos:start], new]
+        pos = end
+    parts.append(text[pos:])
+    words = []
+    for tok in tokens:
+        if not tok.boxes:
+            continue
+        token_text = text[tok.start:tok.end]
+        for start in sorted(fixes, reverse=True):
+            end, new = fixes[start]
+            if tok.start <= start < tok.end:
+                token_text = token_text[:start - tok.start] + new + token_text[end - tok.start:]
+        bs = [result.boxes[i] for i in tok.boxes]
+        left, top, width, height = _union(bs)
+        conf = sum(b.confidence for b in bs) / len(bs)
+        words.append(Word(token_text, left, top, width, height, round(conf, 1)))
+    return "".join(parts), words
+
+
+PageSource = Callable[[], Page]
+
+
+def run_ordered(sources: Iterable[Page | PageSource], jobs: int) -> Iterator[Page]:
+    """Pages in order, computing the callables on ``jobs`` threads, at most ``jobs + 1`` ahead.
+
+    Threads suffice: the work is a tesseract process per page plus numpy and
+    OpenCV steps, which release the GIL. The window keeps memory flat: a
+    100-page scan holds a few page images at a time, never all of them.
+    """
+    if jobs <= 1:
+        for src in sources:
+            yield src if isinstance(src, Page) else src()
+        return
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="saraban-ocr") as pool:
+        pending: deque[Future[Page] | Page] = deque()
+        for src in sources:
+            pending.append(src if isinstance(src, Page) else pool.submit(src))
+            while len(pending) > jobs:
+                yield _result(pending.popleft())
+        while pending:
+            yield _result(pending.popleft())
+
+
+def _result(item: Future[Page] | Page) -> Page:
+    return item if isinstance(item, Page) else item.result()
+
+
+def default_engine() -> OcrEngine:
+    """The engine used when the run names none: tesseract."""
+    return TesseractEngine()

@@ -1,0 +1,151 @@
+"""PDFs: each page from its own text layer when that is sound, else rendered and OCR'd.
+
+Mixed PDFs (a scanned letter with a typed attachment) are decided page by
+page by :func:`use_text_layer`. pypdfium2 opens the file (and tells an
+encrypted or corrupt one apart) and renders pages at 300 dpi; pdfplumber
+gives each character with its position, from which the text layer is
+rebuilt (ingest/textlayer.py). Pages are streamed: one page's characters or
+image at a time, plus the few pages OCR is working on.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2 as pdfium
+from PIL import Image
+
+from ingest import Page
+from ingest.images import MAX_PIXELS
+from ingest.ocr import DEFAULT_LANGS, OcrEngine, default_engine, ocr_page, run_ordered
+from ingest.textlayer import (
+    MAX_DAMAGE_SHARE, MIN_LAYER_CHARS, Damage, rebuild_text, repair_text_layer, text_layer_damage,
+)
+from saraban.errors import CorruptFileError, EncryptedPdfError, OcrError
+
+log = logging.getLogger(__name__)
+
+OCR_MODES = ("skip", "redo", "force")
+RENDER_DPI = 300
+
+
+def use_text_layer(number: int, damage: Damage, mode: str) -> bool:
+    """Read this page from its text layer (True) or OCR its image (False)?
+
+    - ``force``: always OCR, whatever text the page carries;
+    - no layer (fewer than MIN_LAYER_CHARS visible characters): OCR;
+    - ``skip``: any layer is used, repaired as far as it can be;
+    - ``redo`` (the default): a layer still damaged after repair
+      (``(cid:N)`` glyphs, private-use code points, marks split from their
+      consonant, vowels with no consonant: more than MAX_DAMAGE_SHARE of its
+      characters) is OCR'd instead.
+    """
+    if mode == "force":
+        decision, why = False, "OCR forced"
+    elif damage.chars < MIN_LAYER_CHARS:
+        decision, why = False, f"no text layer ({damage.chars} characters)"
+    elif mode == "skip":
+        decision, why = True, "text layer kept (skip mode)"
+    elif damage.share > MAX_DAMAGE_SHARE:
+        decision, why = False, (f"text layer damaged ({damage.share:.1%}: cid {damage.cid}, pua {damage.pua}, "
+                                f"split marks {damage.split_marks}, bad clusters {damage.bad_clusters})")
+    else:
+        decision, why = True, f"text layer sound ({damage.share:.2%} damaged)"
+    log.info("page %d: %s -> %s", number, why, "text layer" if decision else "OCR")
+    return decision
+
+
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    """Open a PDF with pdfium, naming an encrypted or damaged file for what it is."""
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as err:
+        if "password" in str(err).lower():
+            raise EncryptedPdfError(path, "encrypted PDF: it needs a password") from err
+        raise CorruptFileError(path, f"damaged PDF: {err}") from err
+
+
+def read_pdf_pages(path: Path, *, mode: str = "redo", engine: OcrEngine | None = None,
+                   langs: str = DEFAULT_LANGS, jobs: int = 1, deskew: bool = False,
+                   dpi: int = RENDER_DPI) -> Iterator[Page]:
+    """The pages of a PDF, in order, from text layer or OCR as :func:`use_text_layer` decides."""
+    if mode not in OCR_MODES:
+        raise ValueError(f"OCR mode must be one of {OCR_MODES}, not {mode!r}")
+    doc = open_pdf(path)
+    if len(doc) == 0:
+        doc.close()
+        raise CorruptFileError(path, "PDF has no pages")
+    engine = engine or default_engine()
+    return run_ordered(_page_sources(path, doc, mode, engine, langs, deskew, dpi), jobs)
+
+
+def _page_sources(path: Path, doc: pdfium.PdfDocument, mode: str, engine: OcrEngine,
+                  langs: str, deskew: bool, dpi: int) -> Iterator[Page | partial[Page]]:
+    plumber = _open_plumber(path) if mode != "force" else None
+    try:
+        for index in range(len(doc)):
+            number = index + 1
+            text = _layer_text(path, plumber, index) if plumber is not None else ""
+            if use_text_layer(number, text_layer_damage(text), mode):
+                yield Page(number=number, text=text, method="text-layer")
+                continue
+            image = render_page(path, doc, index, dpi)
+            yield partial(_ocr, path, number, image, engine, langs, deskew)
+    finally:
+        if plumber is not None:
+            plumber.close()
+        doc.close()
+
+
+def _open_plumber(path: Path) -> pdfplumber.PDF | None:
+    try:
+        return pdfplumber.open(path)
+    except Exception as err:  # pdfminer raises many kinds on odd files; pdfium opened it, so OCR it
+        log.warning("%s: pdfplumber cannot read the text layer (%s); pages will be OCR'd", path, err)
+        return None
+
+
+def _layer_text(path: Path, plumber: pdfplumber.PDF, index: int) -> str:
+    """The repaired text layer of one page ('' when pdfplumber cannot read it)."""
+    try:
+        page = plumber.pages[index]
+    except Exception as err:
+        log.warning("%s: page %d text layer unreadable (%s)", path, index + 1, err)
+        return ""
+    try:
+        return repair_text_layer(rebuild_text(page.chars))
+    except Exception as err:  # a damaged content stream: the page image may still render
+        log.warning("%s: page %d text layer unreadable (%s)", path, index + 1, err)
+        return ""
+    finally:
+        page.close()   # drop pdfplumber's per-page caches: a 1000-page PDF stays small
+
+
+def render_page(path: Path, doc: pdfium.PdfDocument, index: int, dpi: int = RENDER_DPI) -> Image.Image:
+    """One page as a grayscale image at ``dpi``, lowered for a page too large for MAX_PIXELS."""
+    page = doc[index]
+    try:
+        width_pt, height_pt = page.get_size()
+        scale = dpi / 72
+        pixels = width_pt * height_pt * scale * scale
+        if pixels > MAX_PIXELS:
+            scale *= (MAX_PIXELS / pixels) ** 0.5
+            log.warning("%s: page %d is %.0fx%.0f pt; rendered at %.0f dpi", path, index + 1,
+                        width_pt, height_pt, scale * 72)
+        image = page.render(scale=scale, grayscale=True).to_pil()
+    except pdfium.PdfiumError as err:
+        raise CorruptFileError(path, f"page {index + 1} cannot be rendered: {err}") from err
+    finally:
+        page.close()
+    image.info["dpi"] = (round(scale * 72), round(scale * 72))
+    return image
+
+
+def _ocr(path: Path, number: int, image: Image.Image, engine: OcrEngine, langs: str, deskew: bool) -> Page:
+    try:
+        return ocr_page(number, image, engine=engine, langs=langs, deskew_page=deskew)
+    except OcrError as err:
+        raise OcrError(path, f"page {number}: {err.reason}") from err

@@ -1,0 +1,156 @@
+"""OCR: the engine interface, words joined from TSV boxes, Thai digit re-reading, number fixes."""
+from __future__ import annotations
+
+import importlib.util
+import re
+import stat
+
+import numpy as np
+import pytest
+from ingest_fixtures import FONT, LETTER, FixedEngine, page_image
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from ingest import Word
+from ingest.digits import reread_digits
+from ingest.numbers import fix_be_years
+from ingest.ocr import OcrResult, TesseractEngine, join_words, ocr_page, run_ordered
+from ingest.tone_marks import restore_tone_marks
+
+
+def _boxes(*items):
+    return tuple(Word(t, x, 10, 30, 40, c) for t, x, c in items)
+
+
+def test_tsv_boxes_are_joined_back_into_the_words_of_the_text():
+    # tesseract's TSV splits Thai into characters (issue 2702); the plain text has the words
+    result = OcrResult("วันที่ ๒๒", _boxes(("วั", 0, 90), ("น", 30, 80), ("ที่", 60, 70), ("๒๒", 120, 95)))
+    page = ocr_page(1, page_image("x"), engine=_Replay(result), reread=False)
+    assert [(w.text, w.left, w.width, w.confidence) for w in page.words] == [
+        ("วันที่", 0, 90, 80.0), ("๒๒", 120, 30, 95.0)]
+    assert page.confidence == 87.5 and page.method == "ocr"
+
+
+def test_join_words_survives_text_and_boxes_that_disagree():
+    tokens, char_box = join_words(OcrResult("ที่ มท", _boxes(("ที", 0, 90), ("มท", 40, 90))))
+    assert len(tokens) == 2 and char_box[-1] == 1
+
+
+class _Replay(FixedEngine):
+    def __init__(self, result):
+        super().__init__(result.text)
+        self.result = result
+
+    def read(self, image, langs):
+        self.calls += 1
+        return self.result
+
+
+def _digit_crop(text: str, blur: float = 0.6, noise: float = 8.0, seed: int = 1) -> np.ndarray:
+    img = Image.new("L", (40 + 48 * len(text), 130), 255)
+    ImageDraw.Draw(img).text((20, 10), text, fill=0, font=ImageFont.truetype(str(FONT), 67))
+    img = img.filter(ImageFilter.GaussianBlur(blur))
+    a = np.asarray(img).astype(np.float32) + np.random.default_rng(seed).normal(0, noise, img.size[::-1])
+    return np.clip(a, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize(("truth", "tesseract_read"), [
+    pytest.param("๐๐๑๗.๓/๖๕๖๕", "๐๐๑ฒ.๓/๐๕๒๐๕", id="letter-number"),
+    pytest.param("๒๕๖๕", "๒๕๒๐๕", id="be-year"),
+    pytest.param("๒๓", "๒๓", id="day"),
+    pytest.param("๔,๓๗๖,๕๐๐", "๕,๓๓๖,๕๐๐", id="money"),
+])
+def test_thai_digits_are_reread_from_the_image(truth, tesseract_read):
+    assert reread_digits(_digit_crop(truth), tesseract_read) == truth
+
+
+def test_a_crop_of_thai_letters_is_not_read_as_digits():
+    assert reread_digits(_digit_crop("กรมการ"), "๓๒๕") is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("การพัฒนาทียังยืน", "การพัฒนาที่ยั่งยืน", id="stacked-marks-dropped"),
+    pytest.param("ขับเคลือนงาน", "ขับเคลื่อนงาน", id="mai-ek-on-sara-uee"),
+    pytest.param("ทีมงานทีละคน", "ทีมงานทีละคน", id="real-words-without-marks-kept"),
+    pytest.param("ขอให้มีความสุข", "ขอให้มีความสุข", id="sound-text-kept"),
+])
+def test_restore_tone_marks(text, expected):
+    assert restore_tone_marks(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("๙ ธันวาคม ๒๕๖๕ และ ๒๓ ธ.ค. ๒๕๒๐๕", "๙ ธันวาคม ๒๕๖๕ และ ๒๓ ธ.ค. ๒๕๖๕", id="extra-digit"),
+    pytest.param("เลขที่ 25665 พ.ศ. 2566", "เลขที่ 25665 พ.ศ. 2566", id="not-after-a-month-untouched"),
+    pytest.param("ธันวาคม ๒๕๒๐๕", "ธันวาคม ๒๕๒๐๕", id="no-year-to-compare-untouched"),
+])
+def test_fix_be_years(text, expected):
+    assert fix_be_years(text) == expected
+
+
+def test_pages_come_back_in_order_with_a_bounded_window():
+    pulled = []
+
+    def sources():
+        for n in range(1, 9):
+            pulled.append(n)
+            yield lambda n=n: ocr_page(n, page_image("x"), engine=FixedEngine(), reread=False)
+    stream = run_ordered(sources(), jobs=2)
+    first = next(stream)
+    assert first.number == 1 and len(pulled) <= 3          # never all pages at once
+    assert [p.number for p in stream] == list(range(2, 9))
+
+
+def test_every_tesseract_call_runs_single_threaded(tmp_path):
+    fake = tmp_path / "tesseract"
+    fake.write_text('#!/bin/sh\necho "$OMP_THREAD_LIMIT" > "$2.txt"\n'
+                    'printf "level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth'
+                    '\\theight\\tconf\\ttext\\n" > "$2.tsv"\n')
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    result = TesseractEngine(binary=str(fake)).read(page_image("x"), "tha+eng")
+    assert result.text.strip() == "1"
+
+
+@pytest.mark.slow
+def test_real_tesseract_reads_thai_date_and_reference_digits(shared, tmp_path):
+    """One real scanned page (render_scans.py, light noise): the letter's digits come out right."""
+    spec = importlib.util.spec_from_file_location("render_scans", shared / "tools" / "render_scans.py")
+    render = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(render)
+    (tmp_path / "txt").mkdir()
+    (tmp_path / "txt" / "letter.txt").write_text(LETTER, encoding="utf-8")
+    import random
+    render.render(tmp_path / "txt" / "letter.txt", tmp_path, random.Random(7), "light")
+    from saraban.pipeline import RunContext, process_file
+    result = process_file(tmp_path / "letter.scan.pdf", RunContext(jobs=1))
+    text = result.raw_text
+    assert result.pages[0].method == "ocr" and result.pages[0].words
+    assert "๐๐๑๗.๓/๖๕๖๕" in text
+    assert re.search(r"๒๒ \S+ ๒๕๖๕", text)              # the month's letters may vary; the digits may not
+    assert re.search(r"วันที่ ๙ \S+ ๒๕๖๕", text)
+    assert "๑ ชุด" in text
+
+
+class _PageAndStrip(FixedEngine):
+    """The page read as tesseract's eng model misread it; the strip of unsure words read as Thai."""
+
+    def __init__(self):
+        super().__init__()
+        self.strip_sizes = []
+
+    def read(self, image, langs):
+        self.calls += 1
+        return OcrResult("NWA ๐๐๑๗ Workshop กระทรวงมหาดไทย",
+                         _boxes(("NWA", 0, 55.0), ("๐๐๑๗", 200, 95.0), ("Workshop", 400, 93.0),
+                                ("กระทรวงมหาดไทย", 600, 96.0)))
+
+    def read_block(self, image, langs):
+        assert langs == "tha"
+        self.strip_sizes.append(image.size)
+        return OcrResult("ที่ พล\n", (Word("ที่", 10, 20, 40, 60, 91.0), Word("พล", 70, 20, 50, 60, 93.0)))
+
+
+def test_unsure_latin_words_on_a_thai_page_are_reread_as_thai():
+    engine = _PageAndStrip()
+    page = ocr_page(1, page_image("x"), engine=engine)
+    assert page.text.startswith("ที่ พล ")              # the unsure "NWA", in one strip call
+    assert "Workshop" in page.text                       # a sure English word stays
+    assert len(engine.strip_sizes) == 1
