@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -57,7 +57,9 @@ _PLACE_PREFIX = re.compile(r"(?:ถนน|ถ\.|ซอย|ซ\.|อำเภอ|
 _PERSON_PREFIX = re.compile(r"(?:นาย|นาง|นางสาว|น\.ส\.|ดร\.|คุณ|ด\.ช\.|ด\.ญ\.)\s*$")
 _THAI_LETTER = re.compile(r"[\u0e01-\u0e4e]")
 # A run of capitalised English words: Mae Hong Son, Nong Bua Lam Phu, KHON KAEN.
-_EN_RUN = re.compile(r"\b[A-Z][A-Za-z]+(?:[ \-][A-Z][A-Za-z]*)*\b")
+# (The word boundary before the first capital is checked after it, (?<!\w[A-Z]), so the
+# regex engine jumps from capital to capital instead of testing \b at every position.)
+_EN_RUN = re.compile(r"[A-Z](?<!\w[A-Z])[A-Za-z]+(?:[ \-][A-Z][A-Za-z]*)*\b")
 _EN_WORD = re.compile(r"[A-Za-z]+")
 _EN_MAX_WORDS = 5
 _SPACES_HYPHENS = re.compile(r"[\s\-]+")
@@ -100,6 +102,15 @@ def _english_names() -> tuple[list[str], list[dict[str, str]]]:
             keys.append(_squash(spelling))
             rows.append(row)
     return keys, rows
+
+
+@cache
+def _english_index() -> dict[str, int]:
+    """Squashed English spelling -> its first position in ``_english_names()`` (list.index, by hash)."""
+    index: dict[str, int] = {}
+    for i, key in enumerate(_english_names()[0]):
+        index.setdefault(key, i)
+    return index
 
 
 @cache
@@ -196,8 +207,24 @@ def _keep_ambiguous(found: list[ProvinceMention], text: str) -> list[ProvinceMen
     return [p for p, k in zip(found, keep) if k]
 
 
+@lru_cache(maxsize=8192)
+def _english_fuzzy(candidate: str, cutoff: float) -> tuple[float, int] | None:
+    """(score, position in ``_english_names()``) of the closest long spelling, or None.
+
+    Kept per process: letters repeat the same English phrases (Sustainable
+    Development Goals...), and every capitalised run of up to five words is a
+    candidate, so most look-ups are repeats (issue 7).
+    """
+    keys = _english_names()[0]
+    r = process.extractOne(candidate, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+    if r is None or len(keys[r[2]]) <= EN_EXACT_MAX_LEN:
+        return None
+    return r[1], r[2]
+
+
 def _english_mentions(text: str) -> list[ProvinceMention]:
-    keys, rows = _english_names()
+    rows = _english_names()[1]
+    index = _english_index()
     found: list[ProvinceMention] = []
     for run in _EN_RUN.finditer(text):
         words = list(_EN_WORD.finditer(run[0]))
@@ -208,12 +235,9 @@ def _english_mentions(text: str) -> list[ProvinceMention]:
                 s, e = words[i].start(), words[i + n - 1].end()
                 candidate = _squash(run[0][s:e])
                 if len(candidate) <= EN_EXACT_MAX_LEN:
-                    hit = (100.0, keys.index(candidate)) if candidate in keys else None
+                    hit = (100.0, index[candidate]) if candidate in index else None
                 else:
-                    r = process.extractOne(candidate, keys, scorer=fuzz.ratio, score_cutoff=EN_CUTOFF)
-                    hit = (r[1], r[2]) if r else None
-                    if hit and len(keys[hit[1]]) <= EN_EXACT_MAX_LEN:
-                        hit = None
+                    hit = _english_fuzzy(candidate, EN_CUTOFF)
                 if hit and (best is None or hit[0] > best[0]):
                     best = (hit[0], n, rows[hit[1]])
             if best is None:
