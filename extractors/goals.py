@@ -14,6 +14,7 @@ the cut-off.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -75,6 +76,7 @@ _THAI_MARK = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 # (~40 ns each on Thai text), str.lower would also change other scripts (issue 7).
 _ASCII_UPPER = re.compile(r"[A-Z]+")
 _SPACE = re.compile(r"\s+")
+_NON_SPACE = re.compile(r"\S+")  # the runs _squashed keeps
 _EN_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
@@ -204,21 +206,10 @@ def _squashed(text: str) -> tuple[str, str, list[int], list[int]]:
     map is two lists: where each kept run of letters starts in the squashed
     string, and where it starts in ``text`` (see ``_to_text``).
     """
-    squashed_starts: list[int] = []
-    text_starts: list[int] = []
-    parts: list[str] = []
-    pos = length = 0
-    for m in _SPACE.finditer(text):
-        if m.start() > pos:
-            squashed_starts.append(length)
-            text_starts.append(pos)
-            parts.append(text[pos:m.start()])
-            length += m.start() - pos
-        pos = m.end()
-    if pos < len(text):
-        squashed_starts.append(length)
-        text_starts.append(pos)
-        parts.append(text[pos:])
+    runs = list(_NON_SPACE.finditer(text))
+    text_starts = [m.start() for m in runs]
+    parts = [m[0] for m in runs]
+    squashed_starts = list(itertools.accumulate(map(len, parts), initial=0))[:-1]
     squashed = "".join(parts)
     lower = _ASCII_UPPER.sub(lambda m: m.group().lower(), squashed)
     return squashed, lower, squashed_starts, text_starts
