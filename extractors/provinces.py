@@ -168,24 +168,47 @@ def _fuzzy_after_prefix(text: str, exact: list[ProvinceMention]) -> list[Provinc
         pos = m.end()
         if pos in exact_starts or pos >= len(text) or not _THAI_LETTER.match(text[pos]):
             continue
-        best = None  # (score, end, row)
-        for row in corpus.provinces():
-            name = row["name_th"]
-            if len(name) < TH_FUZZY_MIN_LEN:
-                continue
-            for end in (pos + len(name) - 1, pos + len(name), pos + len(name) + 1):
-                score = fuzz.ratio(name, text[pos:end], score_cutoff=TH_CUTOFF)
-                if score and (best is None or score > best[0]):
-                    best = (score, end, row)
+        best = _fuzzy_name(text[pos:pos + _fuzzy_span()])
         if best:
-            score, end, row = best
-            # the best window may leave the damaged last letter out: take it in when it still passes
-            if end < len(text) and _THAI_LETTER.match(text[end]) and fuzz.ratio(
-                    row["name_th"], text[pos:end + 1], score_cutoff=TH_CUTOFF):
-                end += 1
+            score, length, row = best
+            end = pos + length
             found.append(ProvinceMention(text=text[m.start():end], start=m.start(), end=end,
                                          name=row["name_th"], name_en=row["name_en"], confidence=score / 100))
     return found
+
+
+@cache
+def _fuzzy_span() -> int:
+    """Characters after the prefix that decide ``_fuzzy_name``: the longest name, one more, and the next."""
+    return max(len(row["name_th"]) for row in corpus.provinces()) + 2
+
+
+@lru_cache(maxsize=8192)
+def _fuzzy_name(after: str) -> tuple[float, int, dict[str, str]] | None:
+    """(score, length, province row) of the name ``after`` starts with, damaged by OCR, or None.
+
+    ``after``: the text following จ./จังหวัด, ``_fuzzy_span()`` characters of it
+    (all the windows below read). Kept per process: what follows the prefix
+    repeats from letter to letter (จังหวัดละ, จังหวัดที่), and each look-up is 200-odd
+    fuzzy comparisons (issue 7).
+    """
+    best = None  # (score, end, row)
+    for row in corpus.provinces():
+        name = row["name_th"]
+        if len(name) < TH_FUZZY_MIN_LEN:
+            continue
+        for end in (len(name) - 1, len(name), len(name) + 1):
+            score = fuzz.ratio(name, after[:end], score_cutoff=TH_CUTOFF)
+            if score and (best is None or score > best[0]):
+                best = (score, end, row)
+    if best is None:
+        return None
+    score, end, row = best
+    # the best window may leave the damaged last letter out: take it in when it still passes
+    if end < len(after) and _THAI_LETTER.match(after[end]) and fuzz.ratio(
+            row["name_th"], after[:end + 1], score_cutoff=TH_CUTOFF):
+        end += 1
+    return score, end, row
 
 
 def _keep_ambiguous(found: list[ProvinceMention], text: str) -> list[ProvinceMention]:
