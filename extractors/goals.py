@@ -160,13 +160,18 @@ def _anchor_scan(english: bool) -> tuple[re.Pattern[str], dict[str, list[tuple[i
     """One regex finding every anchor piece (English or Thai titles) in one pass, and piece -> titles.
 
     A lookahead reports overlapping pieces too; all pieces have the same length,
-    so at most one matches at a position.
+    so at most one matches at a position (group 1, starting where the match starts).
     """
     by_piece: dict[str, list[tuple[int, _Title]]] = {}
     for piece, off, title in _anchors():
         if title.english == english:
             by_piece.setdefault(piece, []).append((off, title))
-    return re.compile("(?=(" + trie_regex(list(by_piece)) + "))"), by_piece
+    # "[first letters](?<=(?=(pieces)).)" rather than "(?=(pieces))": a pattern that starts
+    # with a character class lets the regex engine skip to the next letter that can
+    # start a piece (8x faster for the English pieces over Thai text, issue 7);
+    # the look-behind steps back over that letter, so overlapping pieces are still found
+    first = "".join(sorted({re.escape(piece[0]) for piece in by_piece}))
+    return re.compile(f"[{first}](?<=(?=(" + trie_regex(list(by_piece)) + ")).)"), by_piece
 
 
 def _in_context(text: str, start: int, end: int) -> bool:
