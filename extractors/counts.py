@@ -27,7 +27,10 @@ VERSION = "5"
 
 _MULTIPLIERS = {"ล้าน": 10**6, "แสน": 10**5, "หมื่น": 10**4, "พัน": 10**3}
 # 7,255 | 878 | 2.0000 ; not glued to a digit, dot, comma, slash or colon before it.
-_NUMBER = r"(?<![\d.,/:])(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?"
+# Written to start with \d (the look-behind checks the character before that first
+# digit), so the regex engine skips to the next digit instead of trying the
+# look-behind at every position: 3x faster on a long Thai report (issue 7).
+_NUMBER = r"(?P<num>\d(?<![\d.,/:]\d)(?:\d{0,2}(?:,\d{3})+|\d*))(?:\.(?P<frac>\d+))?"
 # Labels and ordinals written before a number: the number names, it does not count.
 # ที่ after a noun makes an ordinal (กลุ่มที่ ๑), but not in words that end in
 # ที่ (พื้นที่ area, สถานที่ place, หน้าที่ duty): "ในพื้นที่ ๒๖ อำเภอ" counts.
