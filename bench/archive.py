@@ -188,6 +188,11 @@ def sample():  # the workers are the fork server's children: sample them, rusage
             except psutil.Error:
                 pass
 
+def _own_peak_mb():
+    # VmHWM: this process's own peak; getrusage's ru_maxrss carries the parent's across exec
+    hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+    return int(hwm.split()[1]) / 1024
+
 if __name__ == "__main__":
     args = json.loads(sys.argv[1])
     threading.Thread(target=sample, daemon=True).start()
@@ -196,7 +201,7 @@ if __name__ == "__main__":
     seconds = time.perf_counter() - t
     done.set()
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    print(json.dumps({"seconds": seconds, "exit": result.exit_code, "rss_self_mb": usage.ru_maxrss / 1024,
+    print(json.dumps({"seconds": seconds, "exit": result.exit_code, "rss_self_mb": _own_peak_mb(),
                       "rss_workers_mb": peak_worker / 2**20, "cpu_self_s": usage.ru_utime + usage.ru_stime,
                       "cpu_workers_s": sum(worker_cpu.values()), "output": result.output[-2000:]}))
 """

@@ -62,7 +62,7 @@ def saraban_images(images: list[Path], jobs: int) -> float:
 
 
 CHILD = """
-import resource, sys, time
+import sys, time
 sys.path.insert(0, {repo!r})
 from ingest.ocr import OcrEngine, OcrResult, TesseractEngine
 from ingest.pdf import read_pdf_pages
@@ -73,7 +73,9 @@ class Fixed(OcrEngine):
 engine = TesseractEngine() if {ocr!r} else Fixed()
 start = time.perf_counter()
 n = sum(1 for _ in read_pdf_pages({pdf!r}, engine=engine, jobs={jobs}))
-print(n, time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# VmHWM: this process's own peak (ru_maxrss would carry the parent's across exec)
+hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+print(n, time.perf_counter() - start, int(hwm.split()[1]) / 1024)
 """
 
 
