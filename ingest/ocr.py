@@ -5,6 +5,7 @@ A page image goes through named stages, in order::
     to_gray -> [deskew] -> engine.read (plain text + TSV boxes, one tesseract run)
             -> join_words (TSV boxes back into the words of the plain text)
             -> reread_digit_runs (Thai digits re-read from the image, ingest/digits.py)
+            -> soft_line_breaks (lines wrapped at the right margin joined into one)
             -> restore_tone_marks (stacked tone marks OCR dropped: ingest/tone_marks.py)
             -> correct_numbers (dates, years: ingest/numbers.py)
 
@@ -383,6 +384,41 @@ def _join_boxes(boxes: list[Word]) -> str:
     return "".join(parts)
 
 
+# A line whose right end lies within this share of the text width from the page's
+# right margin is full: the printer wrapped it there, the sentence goes on below.
+_FULL_LINE = 0.06
+
+
+def soft_line_breaks(text: str, char_box: list[int | None], boxes: tuple[Word, ...]) -> dict[int, tuple[int, str]]:
+    """Replacements {start: (end, " ")} for the line breaks that are only the printer's wrapping.
+
+    A scanned paragraph comes back as one text line per printed line, and
+    extractors take a line break as the end of a phrase: a date, a count or a
+    reference wrapped at the margin (``วันที่ ๖ มิถุนายน`` / ``๒๕๖๕``) would be
+    lost. A line that runs to the right margin of the page's text (justified
+    Thai text fills its lines; a paragraph's last line and a list item stop
+    short) continues on the next non-empty line, so the break between them,
+    blank lines that tesseract put in included, becomes one space.
+    """
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    spans = []
+    for start, end in lines:
+        idx = [b for b in char_box[start:end] if b is not None]
+        if idx:
+            spans.append((start, end, min(boxes[b].left for b in idx), max(boxes[b].left + boxes[b].width for b in idx)))
+    if len(spans) < 2:
+        return {}
+    left = min(s[2] for s in spans)
+    right = max(s[3] for s in spans)
+    slack = _FULL_LINE * (right - left)
+    out = {}
+    for (_, end, _, r), (nxt, _, _, _) in zip(spans, spans[1:]):
+        gap = text[end:nxt]
+        if r >= right - slack and gap.strip() == "" and "\f" not in gap:
+            out[end] = (nxt, " ")
+    return out
+
+
 def ocr_page(number: int, image: Image.Image, *, engine: OcrEngine, langs: str = DEFAULT_LANGS,
              deskew_page: bool = False, reread: bool = True) -> Page:
     """One page image to a Page: OCR, words with boxes, Thai digits re-read, numbers checked."""
@@ -394,6 +430,7 @@ def ocr_page(number: int, image: Image.Image, *, engine: OcrEngine, langs: str =
     fixes = reread_digit_runs(result.text, char_box, result.boxes, gray) if reread else {}
     if reread and "tha" in langs.split("+"):
         fixes.update(reread_latin_misreads(result, tokens, gray, engine, fixes))
+    fixes.update(soft_line_breaks(result.text, char_box, result.boxes))
     text, words = _apply(result, tokens, fixes)
     text = correct_numbers(restore_tone_marks(text))
     confs = [w.confidence for w in words if w.confidence >= 0]

@@ -154,3 +154,21 @@ def test_unsure_latin_words_on_a_thai_page_are_reread_as_thai():
     assert page.text.startswith("ที่ พล ")              # the unsure "NWA", in one strip call
     assert "Workshop" in page.text                       # a sure English word stays
     assert len(engine.strip_sizes) == 1
+
+
+def _line_boxes(*lines):
+    """One box per word of each (y, [(text, left, width)]) line."""
+    return tuple(Word(t, x, y, w, 40, 90.0) for y, words in lines for t, x, w in words)
+
+
+def test_a_date_wrapped_at_the_right_margin_is_joined_into_one_line():
+    # line 1 runs to the margin (x 0..1000): the date goes on below, past a blank line tesseract put in;
+    # line 2 stops short (a paragraph's end), so the list item after it keeps its own line
+    text = "เมื่อวันที่ ๖ มิถุนายน\n\n๒๕๖๕ แสดงถึง\n๒. ผลการดำเนินงาน\n"
+    result = OcrResult(text, _line_boxes(
+        (10, [("เมื่อวันที่", 0, 500), ("๖", 560, 40), ("มิถุนายน", 650, 350)]),
+        (60, [("๒๕๖๕", 0, 150), ("แสดงถึง", 200, 250)]),
+        (110, [("๒.", 0, 60), ("ผลการดำเนินงาน", 100, 880)])))
+    page = ocr_page(1, page_image("x"), engine=_Replay(result), reread=False)
+    assert page.text == "เมื่อวันที่ ๖ มิถุนายน ๒๕๖๕ แสดงถึง\n๒. ผลการดำเนินงาน\n"
+    assert [w.text for w in page.words] == ["เมื่อวันที่", "๖", "มิถุนายน", "๒๕๖๕", "แสดงถึง", "๒.", "ผลการดำเนินงาน"]
