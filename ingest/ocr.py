@@ -320,7 +320,7 @@ def reread_latin_misreads(result: OcrResult, tokens: list[_Token], image: Image.
     if len(_THAI_LETTER.findall(text)) < 0.5 * max(len(re.findall(r"[A-Za-z\u0e01-\u0e2e]", text)), 1):
         return {}
     suspects = []
-    for tok in tokens:
+    for k, tok in enumerate(tokens):
         word = text[tok.start:tok.end]
         if tok.start in fixes or not tok.boxes or not _LATIN_WORD.fullmatch(word):
             continue
@@ -328,8 +328,14 @@ def reread_latin_misreads(result: OcrResult, tokens: list[_Token], image: Image.
         if letters > 4 and not word.isupper():     # a longer lower-case word is English, however unsure
             continue
         bs = [result.boxes[i] for i in tok.boxes]
-        if sum(b.confidence for b in bs) / len(bs) < _UNSURE_LATIN:
-            suspects.append((tok, _union(bs), sum(b.confidence for b in bs) / len(bs)))
+        conf = sum(b.confidence for b in bs) / len(bs)
+        if conf < _UNSURE_LATIN:
+            suspects.append((tok, _union(bs), conf))
+        elif letters <= 4 and _next_to_thai_number(text, tokens, k):
+            # however sure the eng model is, a short Latin word in these places is
+            # the Thai word that goes with the number ("ที่ มท ๐๒๐๔.๔" -> "NUN ๐๒๐๔.๔",
+            # "๓,๘๑๙,๒๔๐ บาท" -> "๓,๘๑๙,๒๔๐ UM"); the Thai model must then be sure on its own
+            suspects.append((tok, _union(bs), _SURE_THAI - 10))
     if not suspects:
         return {}
     gray = np.asarray(image)
@@ -372,6 +378,25 @@ def reread_latin_misreads(result: OcrResult, tokens: list[_Token], image: Image.
             log.debug("Latin %r re-read as Thai %r", text[tok.start:tok.end], new)
             out[tok.start] = (tok.end, new)
     return out
+
+
+# The two places a Thai number has a short Thai word the eng model takes for Latin:
+# the agency code before a letter number ("ที่ มท ๐๒๐๔.๔/ว ...", the number begins
+# with ๐ and a dot follows four digits) and the unit after an amount grouped by
+# thousands ("๓,๘๑๙,๒๔๐ บาท").
+_LETTER_NUMBER = re.compile(r"๐[๐-๙]{3}\.")
+_GROUPED_AMOUNT = re.compile(r"[๐-๙]{1,3}(?:,[๐-๙]{3})+(?:\.[๐-๙]+)?$")
+
+
+def _next_to_thai_number(text: str, tokens: list[_Token], k: int) -> bool:
+    """Whether token ``k`` comes just before a Thai letter number or just after a grouped Thai amount."""
+    line_gap = lambda a, b: "\n" not in text[a.end:b.start]  # noqa: E731
+    if k + 1 < len(tokens) and line_gap(tokens[k], tokens[k + 1]) and _LETTER_NUMBER.match(text, tokens[k + 1].start):
+        return True
+    if k > 0 and line_gap(tokens[k - 1], tokens[k]):
+        prev = tokens[k - 1]
+        return bool(_GROUPED_AMOUNT.match(text[prev.start:prev.end]))
+    return False
 
 
 def _join_boxes(boxes: list[Word]) -> str:
