@@ -5,6 +5,7 @@ A page image goes through named stages, in order::
     to_gray -> [deskew] -> engine.read (plain text + TSV boxes, one tesseract run)
             -> join_words (TSV boxes back into the words of the plain text)
             -> reread_digit_runs (Thai digits re-read from the image, ingest/digits.py)
+            -> soft_line_breaks (lines wrapped at the right margin joined into one)
             -> restore_tone_marks (stacked tone marks OCR dropped: ingest/tone_marks.py)
             -> correct_numbers (dates, years: ingest/numbers.py)
 
@@ -319,7 +320,7 @@ def reread_latin_misreads(result: OcrResult, tokens: list[_Token], image: Image.
     if len(_THAI_LETTER.findall(text)) < 0.5 * max(len(re.findall(r"[A-Za-z\u0e01-\u0e2e]", text)), 1):
         return {}
     suspects = []
-    for tok in tokens:
+    for k, tok in enumerate(tokens):
         word = text[tok.start:tok.end]
         if tok.start in fixes or not tok.boxes or not _LATIN_WORD.fullmatch(word):
             continue
@@ -327,8 +328,14 @@ def reread_latin_misreads(result: OcrResult, tokens: list[_Token], image: Image.
         if letters > 4 and not word.isupper():     # a longer lower-case word is English, however unsure
             continue
         bs = [result.boxes[i] for i in tok.boxes]
-        if sum(b.confidence for b in bs) / len(bs) < _UNSURE_LATIN:
-            suspects.append((tok, _union(bs), sum(b.confidence for b in bs) / len(bs)))
+        conf = sum(b.confidence for b in bs) / len(bs)
+        if conf < _UNSURE_LATIN:
+            suspects.append((tok, _union(bs), conf))
+        elif letters <= 4 and _next_to_thai_number(text, tokens, k):
+            # however sure the eng model is, a short Latin word in these places is
+            # the Thai word that goes with the number ("ที่ มท ๐๒๐๔.๔" -> "NUN ๐๒๐๔.๔",
+            # "๓,๘๑๙,๒๔๐ บาท" -> "๓,๘๑๙,๒๔๐ UM"); the Thai model must then be sure on its own
+            suspects.append((tok, _union(bs), _SURE_THAI - 10))
     if not suspects:
         return {}
     gray = np.asarray(image)
@@ -373,6 +380,25 @@ def reread_latin_misreads(result: OcrResult, tokens: list[_Token], image: Image.
     return out
 
 
+# The two places a Thai number has a short Thai word the eng model takes for Latin:
+# the agency code before a letter number ("ที่ มท ๐๒๐๔.๔/ว ...", the number begins
+# with ๐ and a dot follows four digits) and the unit after an amount grouped by
+# thousands ("๓,๘๑๙,๒๔๐ บาท").
+_LETTER_NUMBER = re.compile(r"๐[๐-๙]{3}\.")
+_GROUPED_AMOUNT = re.compile(r"[๐-๙]{1,3}(?:,[๐-๙]{3})+(?:\.[๐-๙]+)?$")
+
+
+def _next_to_thai_number(text: str, tokens: list[_Token], k: int) -> bool:
+    """Whether token ``k`` comes just before a Thai letter number or just after a grouped Thai amount."""
+    line_gap = lambda a, b: "\n" not in text[a.end:b.start]  # noqa: E731
+    if k + 1 < len(tokens) and line_gap(tokens[k], tokens[k + 1]) and _LETTER_NUMBER.match(text, tokens[k + 1].start):
+        return True
+    if k > 0 and line_gap(tokens[k - 1], tokens[k]):
+        prev = tokens[k - 1]
+        return bool(_GROUPED_AMOUNT.match(text[prev.start:prev.end]))
+    return False
+
+
 def _join_boxes(boxes: list[Word]) -> str:
     """Box texts left to right, a space where the gap is wider than a third of the height."""
     parts: list[str] = []
@@ -381,6 +407,41 @@ def _join_boxes(boxes: list[Word]) -> str:
             parts.append(" ")
         parts.append(box.text)
     return "".join(parts)
+
+
+# A line whose right end lies within this share of the text width from the page's
+# right margin is full: the printer wrapped it there, the sentence goes on below.
+_FULL_LINE = 0.06
+
+
+def soft_line_breaks(text: str, char_box: list[int | None], boxes: tuple[Word, ...]) -> dict[int, tuple[int, str]]:
+    """Replacements {start: (end, " ")} for the line breaks that are only the printer's wrapping.
+
+    A scanned paragraph comes back as one text line per printed line, and
+    extractors take a line break as the end of a phrase: a date, a count or a
+    reference wrapped at the margin (``วันที่ ๖ มิถุนายน`` / ``๒๕๖๕``) would be
+    lost. A line that runs to the right margin of the page's text (justified
+    Thai text fills its lines; a paragraph's last line and a list item stop
+    short) continues on the next non-empty line, so the break between them,
+    blank lines that tesseract put in included, becomes one space.
+    """
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    spans = []
+    for start, end in lines:
+        idx = [b for b in char_box[start:end] if b is not None]
+        if idx:
+            spans.append((start, end, min(boxes[b].left for b in idx), max(boxes[b].left + boxes[b].width for b in idx)))
+    if len(spans) < 2:
+        return {}
+    left = min(s[2] for s in spans)
+    right = max(s[3] for s in spans)
+    slack = _FULL_LINE * (right - left)
+    out = {}
+    for (_, end, _, r), (nxt, _, _, _) in zip(spans, spans[1:]):
+        gap = text[end:nxt]
+        if r >= right - slack and gap.strip() == "" and "\f" not in gap:
+            out[end] = (nxt, " ")
+    return out
 
 
 def ocr_page(number: int, image: Image.Image, *, engine: OcrEngine, langs: str = DEFAULT_LANGS,
@@ -394,6 +455,7 @@ def ocr_page(number: int, image: Image.Image, *, engine: OcrEngine, langs: str =
     fixes = reread_digit_runs(result.text, char_box, result.boxes, gray) if reread else {}
     if reread and "tha" in langs.split("+"):
         fixes.update(reread_latin_misreads(result, tokens, gray, engine, fixes))
+    fixes.update(soft_line_breaks(result.text, char_box, result.boxes))
     text, words = _apply(result, tokens, fixes)
     text = correct_numbers(restore_tone_marks(text))
     confs = [w.confidence for w in words if w.confidence >= 0]

@@ -154,3 +154,50 @@ def test_unsure_latin_words_on_a_thai_page_are_reread_as_thai():
     assert page.text.startswith("ที่ พล ")              # the unsure "NWA", in one strip call
     assert "Workshop" in page.text                       # a sure English word stays
     assert len(engine.strip_sizes) == 1
+
+
+def _line_boxes(*lines):
+    """One box per word of each (y, [(text, left, width)]) line."""
+    return tuple(Word(t, x, y, w, 40, 90.0) for y, words in lines for t, x, w in words)
+
+
+def test_a_date_wrapped_at_the_right_margin_is_joined_into_one_line():
+    # line 1 runs to the margin (x 0..1000): the date goes on below, past a blank line tesseract put in;
+    # line 2 stops short (a paragraph's end), so the list item after it keeps its own line
+    text = "เมื่อวันที่ ๖ มิถุนายน\n\n๒๕๖๕ แสดงถึง\n๒. ผลการดำเนินงาน\n"
+    result = OcrResult(text, _line_boxes(
+        (10, [("เมื่อวันที่", 0, 500), ("๖", 560, 40), ("มิถุนายน", 650, 350)]),
+        (60, [("๒๕๖๕", 0, 150), ("แสดงถึง", 200, 250)]),
+        (110, [("๒.", 0, 60), ("ผลการดำเนินงาน", 100, 880)])))
+    page = ocr_page(1, page_image("x"), engine=_Replay(result), reread=False)
+    assert page.text == "เมื่อวันที่ ๖ มิถุนายน ๒๕๖๕ แสดงถึง\n๒. ผลการดำเนินงาน\n"
+    assert [w.text for w in page.words] == ["เมื่อวันที่", "๖", "มิถุนายน", "๒๕๖๕", "แสดงถึง", "๒.", "ผลการดำเนินงาน"]
+
+
+class _SureLatinNextToNumbers(FixedEngine):
+    """A page where the eng model is SURE of "UN" (for มท) and "UM" (for บาท) beside Thai numbers."""
+
+    def __init__(self):
+        super().__init__()
+        self.strips = []
+
+    def read(self, image, langs):
+        self.calls += 1
+        return OcrResult("UN ๐๒๐๔.๔/ว ๑๐๑๐๔ SDGs UN ๗๖ ๓,๘๑๙,๒๔๐ UM กระทรวงมหาดไทย",
+                         _boxes(("UN", 0, 92.0), ("๐๒๐๔.๔/ว", 100, 95.0), ("๑๐๑๐๔", 200, 95.0), ("SDGs", 300, 93.0),
+                                ("UN", 400, 93.0), ("๗๖", 500, 95.0), ("๓,๘๑๙,๒๔๐", 600, 95.0), ("UM", 700, 90.0),
+                                ("กระทรวงมหาดไทย", 800, 96.0)))
+
+    def read_block(self, image, langs):
+        self.strips.append(image.size)
+        # slots of the strip: 40-pixel boxes, 102 pixels apart, the first at y 20
+        return OcrResult("มท\nบาท\n", (Word("มท", 10, 30, 40, 40, 92.0), Word("บาท", 10, 132, 40, 40, 90.0)))
+
+
+def test_sure_latin_words_are_reread_where_a_thai_number_wants_its_thai_word():
+    # the agency code before a letter number and the unit after a grouped amount are re-read however
+    # sure the eng model was; "SDGs UN ๗๖" (no such place) stays as read
+    engine = _SureLatinNextToNumbers()
+    page = ocr_page(1, page_image("x"), engine=engine)
+    assert page.text == "มท ๐๒๐๔.๔/ว ๑๐๑๐๔ SDGs UN ๗๖ ๓,๘๑๙,๒๔๐ บาท กระทรวงมหาดไทย"
+    assert len(engine.strips) == 1
