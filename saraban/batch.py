@@ -18,6 +18,7 @@ the next run finishes the rest.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing
 import pickle
@@ -354,6 +355,19 @@ def _note_failure(progress: Progress, path: Path | str, error: BaseException) ->
 # --- ingest
 
 
+@contextlib.contextmanager
+def _run(summary: Summary, progress: Progress, runner: Runner, *, close_runner: bool) -> Iterator[None]:
+    """Time a run into its summary; then close the progress and a runner this run made."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        if close_runner:
+            runner.close()
+        summary.seconds = time.monotonic() - started
+        progress.close()
+
+
 def ingest_archive(db: Database, paths: Iterable[Path], *, db_path: str = "", ctx: RunContext | None = None,
                    jobs: int = 1, dask_address: str | None = None, progress: Progress | None = None,
                    runner: Runner | None = None) -> Summary:
@@ -373,7 +387,6 @@ def ingest_archive(db: Database, paths: Iterable[Path], *, db_path: str = "", ct
     worker_ctx = ctx if isinstance(runner, InlineRunner) else dataclasses.replace(ctx, jobs=1)
     summary = Summary("ingest", db_path)
     in_flight: Counter[str] = Counter()  # sha256 of slots handed out and not yet stored
-    started = time.monotonic()
 
     def slots() -> Iterator[_Slot]:
         for path in expand_paths(paths):
@@ -388,7 +401,7 @@ def ingest_archive(db: Database, paths: Iterable[Path], *, db_path: str = "", ct
             task = None if known else (extract_file, (path, worker_ctx))
             yield _Slot(path, task, {"sha": sha})
 
-    try:
+    with _run(summary, progress, runner, close_runner=own_runner):
         for slot in _in_order(runner, slots()):
             _store_file(db, slot, summary, progress)
             sha = slot.info.get("sha")
@@ -396,11 +409,6 @@ def ingest_archive(db: Database, paths: Iterable[Path], *, db_path: str = "", ct
                 in_flight[sha] -= 1
                 if not in_flight[sha]:
                     del in_flight[sha]
-    finally:
-        if own_runner:
-            runner.close()
-        summary.seconds = time.monotonic() - started
-        progress.close()
     return summary
 
 
@@ -457,13 +465,12 @@ def reprocess_store(db: Database, *, all: bool = False, db_path: str = "",  # no
     runner = runner or make_runner(jobs, dask_address, words=False)
     worker_ctx = dataclasses.replace(ctx, jobs=1)
     summary = Summary("reprocess", db_path)
-    started = time.monotonic()
     size = min(max(count_to_reprocess(db, all=all) // (runner.workers * IN_FLIGHT_PER_WORKER), 1), REPROCESS_BATCH)
     # a slot's key names its documents, as a WorkerDiedError's path when one kills its worker
     todo = (_Slot(", ".join(d[0] for d in docs), (reextract_documents, (docs, worker_ctx)),
                   {"doc_ids": [d[0] for d in docs], "pages": [len(d[1]) for d in docs]})
             for docs in _batches(pages_to_reprocess(db, all=all), size))
-    try:
+    with _run(summary, progress, runner, close_runner=own_runner):
         for slot in _in_order(runner, todo):
             doc_ids = slot.info["doc_ids"]
             results = slot.result if isinstance(slot.result, list) else [slot.result] * len(doc_ids)
@@ -476,11 +483,6 @@ def reprocess_store(db: Database, *, all: bool = False, db_path: str = "",  # no
                     save_mentions(db, result)
                     summary.add(REPROCESSED)
                 progress.update(1, pages=pages)
-    finally:
-        if own_runner:
-            runner.close()
-        summary.seconds = time.monotonic() - started
-        progress.close()
     return summary
 
 
