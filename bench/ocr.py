@@ -119,6 +119,8 @@ def main() -> int:
         t = statistics.median(times)
         print(f"text-layer {pdf.name}: {len(pages) / t:6.1f} pages/s ({len(pages)} pages)")
 
+    if args.big <= 0:
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         pdf = big_scan_pdf(images, args.big, Path(tmp) / "big.pdf")
         code = CHILD.format(repo=str(REPO), ocr=args.big_ocr, pdf=str(pdf), jobs=args.jobs)

@@ -5,10 +5,12 @@
 
 Renders every NAME.txt of the text folders (default: ../shared/corpus/texts
 and bench/letters) with ../shared/tools/render_scans.py into image-only
-PDFs, OCRs each page ONCE with tesseract tha+eng, and scores every remedy
-on that same OCR (plus one more OCR run for --deskew):
+PDFs, OCRs each page with tesseract tha+eng twice (the grayscale page, and the
+black-and-white page saraban gives it), and scores every remedy on that same
+OCR (plus one more OCR run for --deskew):
 
-    plain                  tesseract's plain text, as is
+    gray-page plain        tesseract's plain text of the grayscale page (tesseract alone)
+    plain                  tesseract's plain text of the page as saraban gives it (binarize_page)
     +tones                 stacked tone marks restored (ingest/tone_marks.py) alone
     +digitruns             Thai digit runs re-read by template matching (ingest/digits.py)
     +digits                ... and symbol/Latin tokens standing for numbers re-read too
@@ -37,7 +39,8 @@ sys.path.insert(0, str(REPO))
 from ingest.numbers import correct_numbers  # noqa: E402
 from ingest.tone_marks import restore_tone_marks  # noqa: E402
 from ingest.ocr import (  # noqa: E402
-    DEFAULT_LANGS, OcrResult, TesseractEngine, _apply, deskew, join_words, reread_digit_runs, to_gray,
+    DEFAULT_LANGS, OcrResult, TesseractEngine, _apply, binarize_page, deskew, join_words, reread_digit_runs,
+    to_gray,
 )
 from ingest.pdf import open_pdf, render_page  # noqa: E402
 
@@ -84,10 +87,11 @@ def ocr_doc(pdf: Path, engine: TesseractEngine, jobs: int, with_deskew: bool, te
     doc.close()
 
     def one(gray):
-        res = remedies(engine.read(gray, DEFAULT_LANGS), gray, tess_reader)
+        res = {"gray-page plain": engine.read(gray, DEFAULT_LANGS).text}      # tesseract alone
+        res.update(remedies(engine.read(binarize_page(gray), DEFAULT_LANGS), gray, tess_reader))
         if with_deskew:
             straight = deskew(gray)
-            res2 = remedies(engine.read(straight, DEFAULT_LANGS), straight, None)
+            res2 = remedies(engine.read(binarize_page(straight), DEFAULT_LANGS), straight, None)
             res["deskew+all"] = res2["+digits+tones+numbers"]
         return res
     with ThreadPoolExecutor(jobs) as pool:

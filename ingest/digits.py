@@ -132,20 +132,62 @@ def read_glyphs(gray: np.ndarray, core: tuple[int, int, int, int] | None = None,
     comps = [tuple(int(v) for v in stats[i]) for i in range(1, count)]  # x, y, w, h, area
     lo, hi, top, bottom = core if core is not None else (0, gray.shape[1], 0, gray.shape[0])
     comps = [c for c in comps if top <= c[1] + c[3] / 2 <= bottom]
-    seeds = [c for c in comps if min(c[0] + c[2], hi) - max(c[0], lo) >= 0.3 * c[2]]
+    # (tesseract may box only a sliver of a glyph it misread: "๙" as an 11-pixel "«")
+    seeds = [c for c in comps if min(c[0] + c[2], hi) - max(c[0], lo) >= 0.3 * min(c[2], hi - lo)]
     if not seeds:
         return None
-    tallest = max(c[3] for c in seeds)
-    digit_height = float(np.median([c[3] for c in seeds if c[3] > 0.5 * tallest]))
+    # the digit height from glyphs of a digit's width: a ")" or "/" after a short
+    # run ("๔)") is taller than the digits and would pass for one of them
+    wide = [c for c in seeds if c[2] >= 0.5 * c[3]] or seeds
+    tallest = max(c[3] for c in wide)
+    digit_height = float(np.median([c[3] for c in wide if c[3] > 0.5 * tallest]))
     comps = [c for c in comps if c[3] >= _NOISE_HEIGHT * digit_height and c[4] >= 4]
     comps = _merge_overlapping(sorted(comps))
     comps = [part for c in comps for part in _split_touching(mask, c, digit_height)]
-    glyphs = [_classify(mask, c, digit_height, feats, aspects, labels, names) for c in comps]
-    inside = [i for i, g in enumerate(glyphs) if min(g.right, hi) - max(g.left, lo) >= 0.3 * (g.right - g.left)]
+    glyphs = []
+    for c in comps:
+        g = _classify(mask, c, digit_height, feats, aspects, labels, names)
+        if g.distance > _TOUCHING_DISTANCE and c[3] > _TALL * digit_height:
+            pair = _split_mark(mask, c, digit_height, feats, aspects, labels, names)
+            if pair is not None:
+                glyphs.extend(pair)
+                continue
+        glyphs.append(g)
+    inside = [i for i, g in enumerate(glyphs) if min(g.right, hi) - max(g.left, lo) >= 0.3 * min(g.right - g.left, hi - lo)]
     if not inside:
         return None
     first, last = _grow(glyphs, inside[0], -1, digit_height), _grow(glyphs, inside[-1], 1, digit_height)
     return glyphs[first:last + 1]
+
+
+# A glyph that matches its best digit worse than this, and is taller than _TALL
+# digit heights, may be a digit touching the slash or bracket after it ("๔/").
+_TOUCHING_DISTANCE = 4.5
+_TALL = 1.15
+
+
+def _split_mark(mask: np.ndarray, comp: tuple[int, int, int, int], digit_height: float,
+                feats: np.ndarray, aspects: np.ndarray, labels: tuple[str, ...], names: np.ndarray,
+                ) -> list[Glyph] | None:
+    """A digit and a slash or bracket blurred into one component, cut apart; None when no cut fits.
+
+    ``_split_touching`` cuts at the thinnest column, but a slash leans over
+    the digit before it, so every vertical cut is tried and kept when the left
+    part is a digit that matches well and the right part a tall, narrow mark.
+    """
+    x, y, w, h = comp
+    best = None
+    for cut in range(int(0.5 * digit_height), w - int(0.15 * digit_height)):
+        left, right = _tighten(mask, (x, y, cut, h)), _tighten(mask, (x + cut, y, w - cut, h))
+        if right[3] < 1.2 * digit_height or right[2] > 0.6 * right[3]:
+            continue
+        g = _classify(mask, left, digit_height, feats, aspects, labels, names)
+        if g.char.isdigit() and (best is None or g.distance < best[0].distance):
+            best = (g, right)
+    if best is None or best[0].distance > _TOUCHING_DISTANCE:
+        return None
+    digit, (rx, ry, rw, rh) = best
+    return [digit, Glyph(_tall_mark(mask[ry:ry + rh, rx:rx + rw]), 0.0, rx, rx + rw, rh)]
 
 
 # A digit tesseract's box left out still belongs to the run when it is this close

@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import stat
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from ingest_fixtures import FONT, LETTER, FixedEngine, page_image
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from ingest import Word
-from ingest.digits import reread_digits
+from ingest.digits import ARABIC_DIGITS, THAI_DIGITS, reread_digits
 from ingest.numbers import fix_be_years
 from ingest.ocr import OcrResult, TesseractEngine, join_words, ocr_page, run_ordered
 from ingest.tone_marks import restore_tone_marks
@@ -61,6 +62,23 @@ def _digit_crop(text: str, blur: float = 0.6, noise: float = 8.0, seed: int = 1)
 ])
 def test_thai_digits_are_reread_from_the_image(truth, tesseract_read):
     assert reread_digits(_digit_crop(truth), tesseract_read) == truth
+
+
+CROPS = Path(__file__).parent / "data" / "crops"
+
+
+@pytest.mark.parametrize(("crop", "core", "tesseract_read", "truth"), [
+    # a list number: ")" is taller than "๔" and must not set the digit height
+    pytest.param("list_number_4_paren.png", (88, 148, 20, 79), "๕)", "๔)", id="digit-before-paren"),
+    # the last "๔" of the office code touches the slash after it: one blob, no digit's shape
+    pytest.param("letter_number_4_slash.png", (124, 342, 29, 112), "๐๒๐๕.๕", "๐๒๐๔.๔", id="digit-touching-slash"),
+    # tesseract boxed an 11-pixel sliver of a "๙" and read it as "«"
+    pytest.param("day_9_sliver.png", (66, 77, 15, 59), "«", "๙", id="sliver-box"),
+])
+def test_digits_cut_from_real_scans_are_reread(crop, core, tesseract_read, truth):
+    """Crops of the render_scans.py light-noise scans of the dev letters, as ocr_page cuts them."""
+    gray = np.asarray(Image.open(CROPS / crop).convert("L"))
+    assert reread_digits(gray, tesseract_read, core, THAI_DIGITS + ARABIC_DIGITS) == truth
 
 
 def test_a_crop_of_thai_letters_is_not_read_as_digits():
@@ -201,3 +219,66 @@ def test_sure_latin_words_are_reread_where_a_thai_number_wants_its_thai_word():
     page = ocr_page(1, page_image("x"), engine=engine)
     assert page.text == "มท ๐๒๐๔.๔/ว ๑๐๑๐๔ SDGs UN ๗๖ ๓,๘๑๙,๒๔๐ บาท กระทรวงมหาดไทย"
     assert len(engine.strips) == 1
+
+
+class _Recording(FixedEngine):
+    """Returns a fixed result and keeps the images it was given."""
+
+    def __init__(self, result):
+        super().__init__(result.text)
+        self.result, self.images = result, []
+
+    def read(self, image, langs):
+        self.images.append(image)
+        return self.result
+
+    def read_block(self, image, langs):
+        return OcrResult("")
+
+
+def _thai_line_with_number(before: str, number: str, after: str):
+    """A page with one line ``before number after`` and the pixel box of ``number`` on it."""
+    img = page_image(f"{before} {number} {after}")
+    draw, font = ImageDraw.Draw(img), ImageFont.truetype(str(FONT), 67)
+    left = 60 + int(draw.textlength(before + " ", font=font))
+    width = int(draw.textlength(number, font=font))
+    arr = np.asarray(img)
+    rows = np.nonzero((arr[:, left:left + width] < 128).any(axis=1))[0]
+    return img, (left, int(rows.min()), width, int(rows.max() - rows.min() + 1))
+
+
+def test_a_latin_word_between_thai_words_that_is_a_thai_number_is_reread():
+    """The eng model claimed a Thai serial: "ว ๓๓๓๘ ลงวันที่" came back as "ว mame ลงวันที่"."""
+    img, (left, top, width, height) = _thai_line_with_number("ว", "๓๓๓๘", "ลงวันที่")
+    result = OcrResult("ว mame ลงวันที่\n", (Word("ว", 60, top, 30, height, 90.0),
+                                             Word("mame", left, top, width, height, 61.0),
+                                             Word("ลงวันที่", left + width + 30, top, 200, height, 90.0)))
+    page = ocr_page(1, img, engine=_Recording(result))
+    assert page.text.split()[:3] == ["ว", "๓๓๓๘", "ลงวันที่"]
+
+
+def test_an_english_word_between_thai_words_stays_english():
+    img, (left, top, width, height) = _thai_line_with_number("คณะ", "team", "ของจังหวัด")
+    result = OcrResult("คณะ team ของจังหวัด\n", (Word("คณะ", 60, top, 90, height, 90.0),
+                                                  Word("team", left, top, width, height, 61.0),
+                                                  Word("ของจังหวัด", left + width + 30, top, 200, height, 90.0)))
+    page = ocr_page(1, img, engine=_Recording(result))
+    assert page.text.split()[:3] == ["คณะ", "team", "ของจังหวัด"]
+
+
+def test_tesseract_is_given_the_page_in_black_and_white_without_the_scan_speckle():
+    rng = np.random.default_rng(3)
+    noisy = np.asarray(page_image(LETTER, size=(1800, 900))).astype(np.float32)
+    noisy = Image.fromarray(np.clip(noisy + rng.normal(0, 40, noisy.shape), 0, 255).astype(np.uint8))
+    noisy.info["dpi"] = (300, 300)
+    engine = _Recording(OcrResult(""))
+    ocr_page(1, noisy, engine=engine)
+    given = engine.images[0]
+    assert given.mode == "1" and given.size == noisy.size and given.info["dpi"] == (300, 300)
+    import cv2
+    ink = (np.asarray(given) == 0).astype(np.uint8)
+    _, plain = cv2.threshold(np.asarray(noisy), 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    specks = lambda m: int((cv2.connectedComponentsWithStats(m)[2][1:, 4] < 10).sum())  # noqa: E731
+    assert specks(ink) * 20 < specks(plain)          # Otsu alone, as tesseract would, leaves the speckle
+    clean = np.asarray(page_image(LETTER, size=(1800, 900))) < 128
+    assert abs(int(ink.sum()) - int(clean.sum())) < 0.25 * clean.sum()   # and the letters keep their ink
