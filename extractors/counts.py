@@ -23,7 +23,7 @@ from functools import cache
 import corpus
 from extractors.records import Record
 
-VERSION = "5"
+VERSION = "6"
 
 _MULTIPLIERS = {"ล้าน": 10**6, "แสน": 10**5, "หมื่น": 10**4, "พัน": 10**3}
 # 7,255 | 878 | 2.0000 ; not glued to a digit, dot, comma, slash or colon before it.
@@ -35,7 +35,7 @@ _NUMBER = r"(?P<num>\d(?<![\d.,/:]\d)(?:\d{0,2}(?:,\d{3})+|\d*))(?:\.(?P<frac>\d
 # ที่ after a noun makes an ordinal (กลุ่มที่ ๑), but not in words that end in
 # ที่ (พื้นที่ area, สถานที่ place, หน้าที่ duty): "ในพื้นที่ ๒๖ อำเภอ" counts.
 _LABEL_BEFORE = re.compile(
-    r"(?:(?<!พื้น)(?<!สถาน)(?<!หน้า)ที่|ชั้น|ปี|พ\.ศ\.|ค\.ศ\.|ครั้ง|ฉบับ|เลขที่|หมายเลข|หมู่|ม\.|มาตรา|ข้อ|ระดับ|เวลา|ร้อยละ|อายุ"
+    r"(?:(?<!พื้น)(?<!สถาน)(?<!หน้า)ที่?|ชั้?น|ปี|พ\.ศ\.|ค\.ศ\.|ครั้ง|ฉบับ|เลขที่|หมายเลข|หมู่|ม\.|มาตรา|ข้อ|ระดับ|เวลา|ร้อยละ|อายุ"
     r"|ไตรมาส|ภาค|เขต|ซอย|ถนน|โทร\.?|โทรศัพท์|แผน|รหัส|No\.?|[Pp]age|หน้า|บท)[ \t]*$"
 )
 _REGIONS = ("ภาคตะวันออกเฉียงเหนือ", "ภาคตะวันออก", "ภาคตะวันตก", "ภาคเหนือ", "ภาคใต้", "ภาคกลาง", "ภาคอีสาน")
@@ -60,24 +60,53 @@ class Count(Record):
     goal: int | None = None           # the SDG whose projects are counted
 
 
+# Tone marks are what OCR drops most often in Thai (คำมั่นสัญญา -> คำมันสัญญา,
+# ชั้น -> ชัน), and no two units differ by a tone mark alone: units and labels
+# match with their tone marks optional.
+_TONE_MARKS = "\u0e48\u0e49\u0e4a\u0e4b"
+
+
+def _tone_optional(word: str) -> str:
+    """A regex for ``word`` with each tone mark optional."""
+    return "".join(re.escape(c) + ("?" if c in _TONE_MARKS else "") for c in word)
+
+
+def _without_tones(word: str) -> str:
+    return "".join(c for c in word if c not in _TONE_MARKS)
+
+
+@cache
+def _spellings() -> dict[str, str]:
+    """Every spelling of a unit, tone marks left out, to the unit it stands for."""
+    return {_without_tones(sp): corpus.unit_aliases().get(sp, sp) for sp in {*corpus.units(), *corpus.unit_aliases()}}
+
+
+def _units_regex() -> str:
+    return "|".join(_tone_optional(sp) for sp in sorted({*corpus.units(), *corpus.unit_aliases()}, key=len, reverse=True))
+
+
 @cache
 def _unit_pattern() -> re.Pattern[str]:
-    spellings = sorted({*corpus.units(), *corpus.unit_aliases()}, key=len, reverse=True)
     mult = "|".join(_MULTIPLIERS)
-    return re.compile(
-        _NUMBER + rf"[ \t]*(?P<mult>{mult})?[ \t]*(?P<unit>" + "|".join(map(re.escape, spellings)) + ")"
-    )
+    return re.compile(_NUMBER + rf"[ \t]*(?P<mult>{mult})?[ \t]*(?P<unit>" + _units_regex() + ")")
 
 
 @cache
 def _tie_pattern() -> re.Pattern[str]:
     """A unit written right after (or right before) จำนวน: จำนวนโครงการ, โครงการ จำนวน."""
-    units = "|".join(map(re.escape, sorted({*corpus.units(), *corpus.unit_aliases()}, key=len, reverse=True)))
+    units = _units_regex()
     return re.compile(rf"จำนวน[ \t]*({units})|({units})[ \t]*จำนวน")
 
 
+@cache
+def _non_heads_pattern() -> re.Pattern[str] | None:
+    """Words that begin with a unit's letters but are not that unit (ข้อมูล), tone marks optional."""
+    words = sorted(corpus.unit_non_heads(), key=len, reverse=True)
+    return re.compile("|".join(map(_tone_optional, words))) if words else None
+
+
 def _canonical(unit: str) -> str:
-    return corpus.unit_aliases().get(unit, unit)
+    return _spellings().get(_without_tones(unit), unit)
 
 
 def _value(m: re.Match[str]) -> int | None:
@@ -210,12 +239,12 @@ def extract_counts(text: str) -> list[Count]:
     >>> extract_counts("ณ ห้องประชุม ชั้น 2 กลุ่มที่ 1 โครงการ")
     []
     """
-    non_heads = corpus.unit_non_heads()
+    non_heads = _non_heads_pattern()
     matches = []
     for m in _unit_pattern().finditer(text):
         if _is_label(text, m.start("num")):
             continue
-        if any(text.startswith(w, m.start("unit")) for w in non_heads):
+        if non_heads is not None and non_heads.match(text, m.start("unit")):
             continue
         value = _value(m)
         if value is None or _is_year(text, m):

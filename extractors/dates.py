@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from corpus import months
 from extractors.records import Record
 
-VERSION = "4"
+VERSION = "5"
 
 # Years 2400-2700 are Buddhist Era (subtract 543); 1800-2200 are Common Era.
 _BE_OFFSET = 543
@@ -45,7 +45,7 @@ _SP = r"[^\S\n]"
 
 
 def _abbr_pattern(abbr: str) -> str:
-    """``ม.ค.`` -> a pattern taking ``ม.ค.``, ``ม.ค``, ``ม ค.``, ``มค``, ``ม. ค.``.
+    """``ม.ค.`` -> a pattern taking ``ม.ค.``, ``ม.ค``, ``ม ค.``, ``มค``, ``ม. ค.``, ``ม.ค .``.
 
     Without its final dot the abbreviation must not run on into a Thai word
     (``มค`` of ``มคอ`` is no month).
@@ -54,7 +54,7 @@ def _abbr_pattern(abbr: str) -> str:
     if len(parts) == 1:  # undotted form listed in months.json ("มค"): the dotted one covers it
         return ""
     body = rf"\.?{_SP}?".join(re.escape(p) for p in parts)
-    return rf"{body}(?:\.|(?![\u0e01-\u0e4f]))"
+    return rf"{body}(?:{_SP}?\.|(?![\u0e01-\u0e4f]))"      # OCR spaces a dot off: "ก.ค . 2566"
 
 
 def _month_tables() -> tuple[dict[str, int], str, str]:

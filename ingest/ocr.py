@@ -245,7 +245,9 @@ def _union(boxes: Iterable[Word]) -> tuple[int, int, int, int]:
 # A run of Thai digits with the punctuation of dates and letter numbers inside it,
 # and the letters tesseract puts in place of a digit it cannot read (๗ -> ฒ, ด, ต).
 # A ")" after a Thai list number is often read as "1": the run takes Arabic digits and ")" in too.
-_DIGIT_RUN = re.compile(r"[๐-๙](?:[๐-๙0-9.,/\-ฒดต]*[๐-๙0-9)])?")
+# The upturned tail of a final ๗ comes back as one more letter (๒๘๗ -> ๒๘๗ซ, ๖๗ -> ๖๗ฒ):
+# a run takes in one such letter before a space, and the glyphs decide.
+_DIGIT_RUN = re.compile(r"[๐-๙](?:[๐-๙0-9.,/\-ฒดต]*[๐-๙0-9)])?(?:[ซฒดต](?=\s))?")
 # An all-digit word in a Thai line that may be Latin capitals read as digits ("SDGs" -> "5065").
 _DIGIT_WORD = re.compile(r"(?<![0-9A-Za-z.,/])[0-9]{3,5}(?![0-9A-Za-z.,/])")
 
@@ -432,10 +434,10 @@ def reread_latin_misreads(result: OcrResult, tokens: list[_Token], image: Image.
 
 
 # The two places a Thai number has a short Thai word the eng model takes for Latin:
-# the agency code before a letter number ("ที่ มท ๐๒๐๔.๔/ว ...", the number begins
-# with ๐ and a dot follows four digits) and the unit after an amount grouped by
+# the agency code before a letter number ("ที่ มท ๐๒๐๔.๔/ว ...", "กค. 0530.3/ว.61":
+# the number begins with 0 and a dot follows four digits) and the unit after an amount grouped by
 # thousands ("๓,๘๑๙,๒๔๐ บาท").
-_LETTER_NUMBER = re.compile(r"๐[๐-๙]{3}\.")
+_LETTER_NUMBER = re.compile(r"[0๐][0-9๐-๙]{3}\.")
 _GROUPED_AMOUNT = re.compile(r"[๐-๙]{1,3}(?:,[๐-๙]{3})+(?:\.[๐-๙]+)?$")
 
 
@@ -495,6 +497,34 @@ def soft_line_breaks(text: str, char_box: list[int | None], boxes: tuple[Word, .
     return out
 
 
+# A space tesseract put inside a number, after its decimal point or thousands
+# comma ("9. 6845ล้านบาท", "๗, ๘๔๙"), is narrower than this share of the digits' height;
+# a space between words is wider (a quarter of the font size and more).
+_NUMBER_GAP = 0.25
+_NUMBER_END = re.compile(r"[0-9๐-๙][.,]$")
+_NUMBER_START = re.compile(r"[0-9๐-๙]")
+
+
+def number_gaps(text: str, tokens: list[_Token], boxes: tuple[Word, ...]) -> dict[int, tuple[int, str]]:
+    """Replacements {start: (end, "")} for the spaces tesseract put inside a number.
+
+    Only the page image can tell ``9. 6845`` (one amount, 9.6845) from a list
+    number followed by a number; the gap between the boxes decides.
+    """
+    out = {}
+    for a, b in zip(tokens, tokens[1:]):
+        gap = text[a.end:b.start]
+        if gap != " " or not a.boxes or not b.boxes:
+            continue
+        if not _NUMBER_END.search(text, a.start, a.end) or not _NUMBER_START.match(text, b.start):
+            continue
+        last, first = boxes[a.boxes[-1]], boxes[b.boxes[0]]
+        height = max(last.height, first.height)
+        if 0 <= first.left - (last.left + last.width) < _NUMBER_GAP * height:
+            out[a.end] = (b.start, "")
+    return out
+
+
 def ocr_page(number: int, image: Image.Image, *, engine: OcrEngine, langs: str = DEFAULT_LANGS,
              deskew_page: bool = False, reread: bool = True) -> Page:
     """One page image to a Page: OCR, words with boxes, Thai digits re-read, numbers checked."""
@@ -507,6 +537,7 @@ def ocr_page(number: int, image: Image.Image, *, engine: OcrEngine, langs: str =
     if reread and "tha" in langs.split("+"):
         fixes.update(reread_latin_misreads(result, tokens, gray, engine, fixes))
     fixes.update(soft_line_breaks(result.text, char_box, result.boxes))
+    fixes.update(number_gaps(result.text, tokens, result.boxes))
     text, words = _apply(result, tokens, fixes)
     text = correct_numbers(restore_tone_marks(text))
     confs = [w.confidence for w in words if w.confidence >= 0]

@@ -282,3 +282,23 @@ def test_tesseract_is_given_the_page_in_black_and_white_without_the_scan_speckle
     assert specks(ink) * 20 < specks(plain)          # Otsu alone, as tesseract would, leaves the speckle
     clean = np.asarray(page_image(LETTER, size=(1800, 900))) < 128
     assert abs(int(ink.sum()) - int(clean.sum())) < 0.25 * clean.sum()   # and the letters keep their ink
+
+
+def test_a_space_tesseract_put_inside_a_number_goes_when_the_boxes_touch():
+    # "9. 6845ล้านบาท": the dot and the digits after it are 5 px apart (boxes 40 px high);
+    # "ข้อ 3. 25 คน" is a list number and a count, a word space (20 px) apart
+    result = OcrResult("งบ 9. 6845ล้านบาท ข้อ 3. 25 คน",
+                       _boxes(("งบ", 0, 90.0), ("9.", 60, 93.0), ("6845ล้านบาท", 95, 60.0), ("ข้อ", 200, 90.0),
+                              ("3.", 260, 93.0), ("25", 310, 92.0), ("คน", 360, 90.0)))
+    page = ocr_page(1, page_image("x"), engine=_Replay(result), reread=False)
+    assert page.text == "งบ 9.6845ล้านบาท ข้อ 3. 25 คน"
+
+
+def test_the_tail_of_a_final_seven_read_as_a_letter_is_dropped():
+    """tesseract reads the upturned tail of ๗ as one more letter: "๒๘๗ โครงการ" -> "๒๘๗ซ โครงการ"."""
+    img, (left, top, width, height) = _thai_line_with_number("จำนวน", "๒๘๗", "โครงการ")
+    result = OcrResult("จำนวน ๒๘๗ซ โครงการ\n", (Word("จำนวน", 60, top, 150, height, 90.0),
+                                               Word("๒๘๗ซ", left, top, width, height, 80.0),
+                                               Word("โครงการ", left + width + 30, top, 200, height, 90.0)))
+    page = ocr_page(1, img, engine=_Recording(result))
+    assert page.text.split()[:3] == ["จำนวน", "๒๘๗", "โครงการ"]
