@@ -346,7 +346,63 @@ def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, 
         if new is not None and new.isdigit():
             log.debug("Latin word %r between Thai words re-read as digits %r", m.group(), new)
             fixes[m.start()] = (m.end(), new)
+    for start, (end, new) in reread_targets(text, char_box, boxes, gray).items():
+        for inside in [k for k in fixes if start <= k < end]:   # the whole token's reading wins
+            del fixes[inside]
+        fixes[start] = (end, new)
     return fixes
+
+
+# A token shaped like an SDG target, goal number, dot, target number or letter
+# ("๑๑.๓", "5.b", "13.C"), as tesseract may have garbled it: "๑๑.ต", "๑๑.ก2", "๕.8", "๑อ.ด".
+_TARGET_LIKE = re.compile(r"(?<![^\s/,(])[๐-๙0-9][^\s/,.]{0,2}\.[^\s/,.]{1,3}(?=[\s/,)]|$)")
+_TARGET_GLYPHS = ("๐๑๒๓๔๕๖๗๘๙ABCabc", "0123456789ABCabc")
+
+
+def reread_targets(text: str, char_box: list[int | None], boxes: tuple[Word, ...], gray: np.ndarray,
+                   ) -> dict[int, tuple[int, str]]:
+    """Replacements for SDG-target-shaped tokens whose glyphs spell a real target tesseract missed.
+
+    Target lists mix Thai digits with Latin letters (``๑๑.A / ๑๑.B``), which
+    neither of tesseract's models reads well. The token's glyphs are matched
+    against Thai digits and A-C, and against Arabic digits and A-C; the closer
+    reading is taken when every glyph matches well and it names one of the 169
+    targets (corpus/data/sdg_targets.json) or a letter target of a goal.
+    """
+    from corpus import targets
+    from ingest.digits import LOOKALIKE_MAX_DISTANCE, read_glyphs
+
+    known = targets()
+    out = {}
+    for m in _TARGET_LIKE.finditer(text):
+        idx = {b for b in char_box[m.start():m.end()] if b is not None}
+        if not idx:
+            continue
+        left, top, width, height = _union(boxes[i] for i in idx)
+        pad_x, pad_y = int(1.5 * height), int(0.35 * height)
+        x0, y0 = max(0, left - pad_x), max(0, top - pad_y)
+        x1, y1 = min(gray.shape[1], left + width + pad_x), min(gray.shape[0], top + height + pad_y)
+        crop, core = gray[y0:y1, x0:x1], (left - x0, left + width - x0, top - y0, top + height - y0)
+        readings = []
+        for glyph_set in _TARGET_GLYPHS:
+            glyphs = read_glyphs(crop, core, glyph_set)
+            if glyphs:
+                digits_only = [g for g in glyphs if g.char not in ".,"]   # a neighbouring comma is no part of it
+                readings.append((max((g.distance for g in digits_only), default=99.0),
+                                 "".join(g.char for g in glyphs).strip(".,")))
+        if not readings:
+            continue
+        worst, new = min(readings)
+        code = new.translate(_FOLD_DIGITS).lower()
+        if worst <= LOOKALIKE_MAX_DISTANCE and new != m.group() and (code in known or _LETTER_TARGET.fullmatch(code)):
+            log.debug("target-like %r re-read as %r", m.group(), new)
+            out[m.start()] = (m.end(), new)
+    return out
+
+
+_FOLD_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# A letter target of any goal (13.c is no official target, but slides list it)
+_LETTER_TARGET = re.compile(r"(?:1[0-7]|[1-9])\.[abc]")
 
 
 # A Latin word tesseract is unsure of on a Thai page is often Thai it misread
@@ -550,6 +606,8 @@ def _apply(result: OcrResult, tokens: list[_Token], fixes: dict[int, tuple[int, 
     text, parts, pos = result.text, [], 0
     for start in sorted(fixes):
         end, new = fixes[start]
+        if start < pos:              # overlaps the fix before it: the first one stands
+            continue
         parts += [text[pos:start], new]
         pos = end
     parts.append(text[pos:])

@@ -302,3 +302,31 @@ def test_the_tail_of_a_final_seven_read_as_a_letter_is_dropped():
                                                Word("โครงการ", left + width + 30, top, 200, height, 90.0)))
     page = ocr_page(1, img, engine=_Recording(result))
     assert page.text.split()[:3] == ["จำนวน", "๒๘๗", "โครงการ"]
+
+
+def _line_and_boxes(truth: str, read: str):
+    """A page with the line ``truth``, and an OcrResult that read it as ``read`` (same words, same boxes)."""
+    img = page_image(truth, size=(2000, 300))
+    draw, font = ImageDraw.Draw(img), ImageFont.truetype(str(FONT), 67)
+    arr = np.asarray(img)
+    words, x = [], 60
+    for true_word, read_word in zip(truth.split(" "), read.split(" ")):
+        width = int(draw.textlength(true_word, font=font))
+        rows = np.nonzero((arr[:, x:x + width] < 128).any(axis=1))[0]
+        words.append(Word(read_word, x, int(rows.min()), width, int(rows.max() - rows.min() + 1), 70.0))
+        x += width + int(draw.textlength(" ", font=font))
+    return img, OcrResult(read + "\n", tuple(words))
+
+
+def test_sdg_targets_mixing_thai_digits_and_latin_letters_are_reread():
+    # as tesseract read the target list of the dev slides: "๑๑.A" -> "๑๑.ก2", "๕.B" -> "๕.8", "๑๑.๗" -> "๑๑.ญ"
+    img, result = _line_and_boxes("เป้าหมายย่อยที่ ๑๑.A / ๕.B / ๑๑.๗ / 13.C", "เป้าหมายย่อยที่ ๑๑.ก2 / ๕.8 / ๑๑.ญ / 13.0")
+    page = ocr_page(1, img, engine=_Recording(result))
+    assert page.text.split() == ["เป้าหมายย่อยที่", "๑๑.A", "/", "๕.B", "/", "๑๑.๗", "/", "13.C"]
+
+
+def test_a_number_that_is_no_target_keeps_its_reading():
+    # 20.5 is shaped like a target but names no goal; 3.5 reads as itself
+    img, result = _line_and_boxes("งบประมาณ 20.5 ล้าน และ 3.5 ล้าน", "งบประมาณ 20.5 ล้าน และ 3.5 ล้าน")
+    page = ocr_page(1, img, engine=_Recording(result))
+    assert page.text.split() == ["งบประมาณ", "20.5", "ล้าน", "และ", "3.5", "ล้าน"]
