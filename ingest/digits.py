@@ -141,6 +141,10 @@ def read_glyphs(gray: np.ndarray, core: tuple[int, int, int, int] | None = None,
     wide = [c for c in seeds if c[2] >= 0.5 * c[3]] or seeds
     tallest = max(c[3] for c in wide)
     digit_height = float(np.median([c[3] for c in wide if c[3] > 0.5 * tallest]))
+    # Thai digits stand on one baseline; a mark of the line below (the ั้ of นั้น under
+    # a ๓) lies below it, and would be merged into the digit above it
+    baseline = float(np.median([c[1] + c[3] for c in wide if c[3] > 0.5 * tallest]))
+    comps = [c for c in comps if baseline - 1.6 * digit_height < c[1] + c[3] / 2 < baseline + 0.25 * digit_height]
     comps = [c for c in comps if c[3] >= _NOISE_HEIGHT * digit_height and c[4] >= 4]
     comps = _merge_overlapping(sorted(comps))
     comps = [part for c in comps for part in _split_touching(mask, c, digit_height)]
@@ -225,9 +229,12 @@ def _classify(mask: np.ndarray, comp: tuple[int, int, int, int], digit_height: f
     best = int(np.argmin(dist))
     if dist[best] > _MAX_DISTANCE and w < 0.45 * digit_height and h < 0.8 * digit_height:
         return Glyph("," if h > 1.4 * w else ".", 0.0, x, x + w, h)   # a bold comma, no digit
-    if h > 1.2 * digit_height and w < 0.6 * h:                # / ( ) rise above Thai digits
+    # / ( ) rise above Thai digits; a narrow glyph of a digit's height that is no digit is one too,
+    # and a curved one taller than the digits is a bracket however close an Arabic "1" comes
+    # ("2)" is no "21"; a "3" curves too, but no higher than its neighbours)
+    if w < 0.6 * h and h >= 0.9 * digit_height:
         mark = _tall_mark(ink)
-        if dist[best] > _MAX_DISTANCE or mark in "()":         # a curved stroke is no "1"
+        if (mark in "()" and h > 1.1 * digit_height) or dist[best] > _MAX_DISTANCE:
             return Glyph(mark, 0.0, x, x + w, h)
     per_font = {str(n): float(dist[names == n].min()) for n in np.unique(names)}
     return Glyph(str(labels[best]), float(dist[best]), x, x + w, h, per_font)
@@ -317,6 +324,8 @@ def reread_digits(gray: np.ndarray, ocr_text: str, core: tuple[int, int, int, in
         text = text.lstrip(".,")
     if not ocr_text[-1:] in ".,":
         text = text.rstrip(".,")
+    elif not text.endswith(ocr_text[-1]) and not text[-1:].isdigit():
+        text += ocr_text[-1]          # "2)," : the run stopped at the bracket, the comma is still there
     if not text:
         return None
     if _punctuation(text) != _punctuation(ocr_text):
