@@ -256,10 +256,10 @@ _DIGIT_WORD = re.compile(r"(?<![0-9A-Za-z.,/])[0-9]{3,5}(?![0-9A-Za-z.,/])")
 # number tesseract failed to read as one: list numbers ``๓.`` -> ``n.``, ``๑)`` -> ``@``.
 _LOOKALIKE = re.compile(r"[^\s\u0e01-\u0e4e\u0e50-\u0e59]{1,5}")
 _LOOKALIKE_CHARS = frozenset("@©«®nolLOQ|!)0123456789")
-# A short lower-case Latin word between Thai words, where the eng model claimed a
-# Thai number ("ว ๓๓๓๘" -> "ว mame", "๔๙ โครงการ" -> "ee โครงการ"): kept unless
-# every glyph matches a Thai digit template closely.
-_LATIN_NUMBER = re.compile(r"(?<![A-Za-z0-9])[a-z]{2,5}(?![A-Za-z0-9])")
+# A short Latin word between Thai words, where the eng model claimed a Thai number
+# ("ว ๓๓๓๘" -> "ว mame", "๔๙ โครงการ" -> "ee โครงการ", in Kinnari "๘๗๘ อำเภอ" ->
+# "Goes อำเภอ"): kept unless every glyph matches a Thai digit template closely.
+_LATIN_NUMBER = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,5}(?![A-Za-z0-9])")
 # tesseract's confidence above which an all-Arabic-digit token is left as read.
 _TRUSTED_DIGITS = 80.0
 

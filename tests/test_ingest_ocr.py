@@ -334,3 +334,10 @@ def test_a_number_that_is_no_target_keeps_its_reading():
     img, result = _line_and_boxes("งบประมาณ 20.5 ล้าน และ 3.5 ล้าน", "งบประมาณ 20.5 ล้าน และ 3.5 ล้าน")
     page = ocr_page(1, img, engine=_Recording(result))
     assert page.text.split() == ["งบประมาณ", "20.5", "ล้าน", "และ", "3.5", "ล้าน"]
+
+
+def test_a_capitalised_latin_word_that_is_a_thai_number_is_reread():
+    """In Kinnari the eng model reads "๘๗๘ อำเภอ" as "Goes อำเภอ"."""
+    img, result = _line_and_boxes("จาก ๘๗๘ อำเภอ และ SDG ของ UN", "จาก Goes อำเภอ และ SDG ของ UN")
+    page = ocr_page(1, img, engine=_Recording(result))
+    assert page.text.split() == ["จาก", "๘๗๘", "อำเภอ", "และ", "SDG", "ของ", "UN"]
