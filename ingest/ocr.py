@@ -447,44 +447,126 @@ def reread_latin_misreads(result: OcrResult, tokens: list[_Token], image: Image.
             suspects.append((tok, _union(bs), _SURE_THAI - 10))
     if not suspects:
         return {}
-    gray = np.asarray(image)
-    paper = int(np.median(gray[::16, ::16]))          # the strip's background: the page's own paper
-    height = max(h for _, (_, _, _, h), _ in suspects)
-    up, down, side = int(0.7 * height), int(0.35 * height), int(0.4 * height)   # marks rise above the box
-    width = max(w for _, (_, _, w, _), _ in suspects) + 4 * side
-    slot = height + up + down + height // 2
-    strip = np.full((len(suspects) * slot + height, width), paper, np.uint8)
-    slots = []
-    y = height // 2
-    for _, (left, top, w, h), _ in suspects:
-        crop = gray[max(0, top - up):top + h + down, max(0, left - side):left + w + side]
-        strip[y:y + crop.shape[0], side:side + crop.shape[1]] = crop
-        slots.append((y, y + crop.shape[0]))
-        y += slot
-    strip_image = Image.fromarray(strip)
-    strip_image.info["dpi"] = image.info.get("dpi", (300, 300))
-    reread = engine.read_block(strip_image, "tha")
-    log.debug("strip of %d unsure Latin words read as %r", len(suspects), reread.text)
-    found: dict[int, list[Word]] = {}
-    for box in reread.boxes:
-        centre = box.top + box.height / 2
-        for k, (y0, y1) in enumerate(slots):
-            if y0 <= centre <= y1:
-                found.setdefault(k, []).append(box)
-    lines = [line.strip() for line in reread.text.splitlines() if line.strip()]
+    lines, found = _read_strip(image, [box for _, box, _ in suspects], engine, "tha")
     out = {}
     for k, (tok, _, old_conf) in enumerate(suspects):
         confs = [b.confidence for b in found.get(k, [])]
         if not confs or float(np.median(confs)) < max(_SURE_THAI, old_conf + 10):
             log.debug("Latin %r: Thai re-reading no surer (%s vs %.0f)", text[tok.start:tok.end], [round(c) for c in confs], old_conf)
             continue                               # the Thai model is no surer than the eng one was
-        if len(lines) == len(suspects):          # one line per slot: tesseract's own spacing
-            new = lines[k]
-        else:
-            new = _join_boxes(sorted(found.get(k, []), key=lambda b: b.left))
-        new = _DOUBLE_UPPER.sub(r"\1", new)
+        new = _DOUBLE_UPPER.sub(r"\1", _slot_text(lines, found, k, len(suspects)))
         if new and _THAI_LETTER.search(new) and not re.search("[A-Za-z]", new):
             log.debug("Latin %r re-read as Thai %r", text[tok.start:tok.end], new)
+            out[tok.start] = (tok.end, new)
+    return out
+
+
+def _read_strip(image: Image.Image, crops: list[tuple[int, int, int, int]], engine: OcrEngine, langs: str,
+                *, tight: bool = False) -> tuple[list[str], dict[int, list[Word]]]:
+    """Cut the boxes (left, top, width, height) out of the page, stack them one under the other
+    with white space between them, and read the strip in ONE engine call.
+
+    ``tight``: only the box's own columns, for words set close to their neighbours.
+    Returns the strip's non-empty text lines and, for each slot, the boxes read in it.
+    """
+    gray = np.asarray(image)
+    paper = int(np.median(gray[::16, ::16]))          # the strip's background: the page's own paper
+    height = max(h for _, _, _, h in crops)
+    up, down, side = int(0.7 * height), int(0.35 * height), int(0.4 * height)   # marks rise above the box
+    width = max(w for _, _, w, _ in crops) + 4 * side
+    slot = height + up + down + height // 2
+    strip = np.full((len(crops) * slot + height, width), paper, np.uint8)
+    slots = []
+    y = height // 2
+    for left, top, w, h in crops:
+        if tight:                                # and no marks: nothing of the lines above and below
+            crop = gray[max(0, top - h // 10):top + h + h // 10, left:left + w]
+            strip[y:y + crop.shape[0], 2 * side:2 * side + crop.shape[1]] = crop
+        else:
+            crop = gray[max(0, top - up):top + h + down, max(0, left - side):left + w + side]
+            strip[y:y + crop.shape[0], side:side + crop.shape[1]] = crop
+        slots.append((y, y + crop.shape[0]))
+        y += slot
+    strip_image = Image.fromarray(strip)
+    strip_image.info["dpi"] = image.info.get("dpi", (300, 300))
+    reread = engine.read_block(strip_image, langs)
+    log.debug("strip of %d words read with %s as %r", len(crops), langs, reread.text)
+    found: dict[int, list[Word]] = {}
+    for box in reread.boxes:
+        centre = box.top + box.height / 2
+        for k, (y0, y1) in enumerate(slots):
+            if y0 <= centre <= y1:
+                found.setdefault(k, []).append(box)
+    return [line.strip() for line in reread.text.splitlines() if line.strip()], found
+
+
+def _slot_text(lines: list[str], found: dict[int, list[Word]], k: int, slots: int) -> str:
+    """What the strip read in slot ``k``: its own line when there is one line per slot, else its boxes."""
+    if len(lines) == slots:                      # one line per slot: tesseract's own spacing
+        return lines[k]
+    return _join_boxes(sorted(found.get(k, []), key=lambda b: b.left))
+
+
+# A line of Latin words (an English sentence, a table of English names) where the
+# tha model claimed a word: "Krabi Lampang ไสทหาดทนท Loei" (Lamphun).
+_LATIN_WORD_ON_LINE = re.compile(r"[A-Za-z][A-Za-z'’.,:;-]+")
+_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z'’.-]*(?: [A-Za-z][A-Za-z'’.-]*)*")
+# Share of a token's Thai letters in dictionary words below which it is not Thai.
+_THAI_WORD_SHARE = 0.8
+
+
+def _thai_word_share(word: str) -> float:
+    """The share of ``word``'s Thai characters that PyThaiNLP's newmm puts in dictionary words."""
+    from pythainlp.corpus import thai_words
+    from pythainlp.tokenize import word_tokenize
+
+    word = word.replace("\u0e4d\u0e32", "\u0e33")
+    thai = sum("\u0e01" <= c <= "\u0e4e" for c in word)
+    if not thai:
+        return 1.0
+    known = thai_words()
+    pieces = word_tokenize(word, engine="newmm", keep_whitespace=False)
+    return sum(len(p) for p in pieces if len(p) > 1 and p in known) / thai
+
+
+def reread_thai_misreads(result: OcrResult, tokens: list[_Token], image: Image.Image, engine: OcrEngine,
+                         fixes: dict[int, tuple[int, str]]) -> dict[int, tuple[int, str]]:
+    """Replacements for Thai-letter garbage the tha model made of English words in Latin lines.
+
+    The reverse of :func:`reread_latin_misreads`: a token with Thai letters
+    next to a Latin word, on a line of at least two Latin words, that is not
+    Thai (under 80 % of it in dictionary words), is read again with ``eng``
+    (one strip for the page) and replaced when that gives plain Latin words.
+    """
+    text = result.text
+    lines: dict[int, list[int]] = {}
+    for k, tok in enumerate(tokens):
+        lines.setdefault(text.count("\n", 0, tok.start), []).append(k)
+    suspects = []
+    for members in lines.values():
+        words = [text[tokens[k].start:tokens[k].end] for k in members]
+        latin = [bool(_LATIN_WORD_ON_LINE.fullmatch(w)) for w in words]
+        if sum(latin) < 2:
+            continue
+        # not Thai: two Thai letters or more, no Thai digit (a letter number "๐๒๐๔.๔/ว" is
+        # Thai), and little of it in dictionary words
+        garbled = [tokens[k].start not in fixes and bool(tokens[k].boxes) and len(_THAI_LETTER.findall(w)) >= 2
+                   and not re.search("[๐-๙]", w) and _thai_word_share(w) < _THAI_WORD_SHARE
+                   for k, w in zip(members, words)]
+        for i, k in enumerate(members):
+            # next to a Latin word, or to more garble that is ("Lampang ไสทหาดทนท เอล": Lamphun Loei)
+            beside = [j for j in (i - 1, i + 1) if 0 <= j < len(words)]
+            if garbled[i] and any(latin[j] or garbled[j] for j in beside):
+                suspects.append((tokens[k], _union(result.boxes[b] for b in tokens[k].boxes)))
+    if not suspects:
+        return {}
+    strip_lines, found = _read_strip(image, [box for _, box in suspects], engine, "eng", tight=True)
+    out = {}
+    for k, (tok, _) in enumerate(suspects):
+        new = _slot_text(strip_lines, found, k, len(suspects)).strip(" |'\"“”‘’:;,_-")
+        log.debug("Thai %r in a Latin line: eng reads %r", text[tok.start:tok.end], new)
+        if _LATIN_NAME.fullmatch(new) and sum(c.isalpha() for c in new) >= 3:
+            log.debug("Thai %r in a Latin line re-read as %r", text[tok.start:tok.end], new)
             out[tok.start] = (tok.end, new)
     return out
 
@@ -592,6 +674,8 @@ def ocr_page(number: int, image: Image.Image, *, engine: OcrEngine, langs: str =
     fixes = reread_digit_runs(result.text, char_box, result.boxes, gray) if reread else {}
     if reread and "tha" in langs.split("+"):
         fixes.update(reread_latin_misreads(result, tokens, gray, engine, fixes))
+    if reread and "eng" in langs.split("+"):
+        fixes.update(reread_thai_misreads(result, tokens, gray, engine, fixes))
     fixes.update(soft_line_breaks(result.text, char_box, result.boxes))
     fixes.update(number_gaps(result.text, tokens, result.boxes))
     text, words = _apply(result, tokens, fixes)

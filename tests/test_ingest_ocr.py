@@ -341,3 +341,32 @@ def test_a_capitalised_latin_word_that_is_a_thai_number_is_reread():
     img, result = _line_and_boxes("จาก ๘๗๘ อำเภอ และ SDG ของ UN", "จาก Goes อำเภอ และ SDG ของ UN")
     page = ocr_page(1, img, engine=_Recording(result))
     assert page.text.split() == ["จาก", "๘๗๘", "อำเภอ", "และ", "SDG", "ของ", "UN"]
+
+
+class _EnglishTable(_Recording):
+    """The tha model made Thai garbage of an English name between English names; eng reads it back."""
+
+    def __init__(self, result):
+        super().__init__(result)
+        self.strip_langs = []
+
+    def read_block(self, image, langs):
+        self.strip_langs.append(langs)
+        return OcrResult("Lamphun\n", (Word("Lamphun", 40, 10, 200, 40, 90.0),))
+
+
+def test_thai_garbage_between_english_names_is_reread_with_the_eng_model():
+    img, result = _line_and_boxes("Krabi Lampang Lamphun Loei", "Krabi Lampang ไสทหาดทนท Loei")
+    engine = _EnglishTable(result)
+    page = ocr_page(1, img, engine=engine)
+    assert page.text.split() == ["Krabi", "Lampang", "Lamphun", "Loei"]
+    assert engine.strip_langs == ["eng"]
+
+
+def test_thai_words_next_to_english_ones_are_left_alone():
+    # real Thai (all of it dictionary words) beside English: nothing is read again with eng
+    img, result = _line_and_boxes("ณ ห้องประชุม ESCAP Hall ศูนย์ประชุม", "ณ ห้องประชุม ESCAP Hall ศูนย์ประชุม")
+    engine = _EnglishTable(result)
+    page = ocr_page(1, img, engine=engine)
+    assert page.text.split()[:2] == ["ณ", "ห้องประชุม"] and page.text.split()[-1] == "ศูนย์ประชุม"
+    assert "eng" not in engine.strip_langs
