@@ -50,27 +50,51 @@ def rebuild_text(chars: Iterable[Mapping[str, Any]]) -> str:
 
     A new line starts where a glyph sits lower than the line's baseline by
     more than half its size, or jumps back left; a space goes where the gap
-    to the previous glyph is over a fifth of the font size.
+    to the previous glyph is over a fifth of the font size. A line that runs
+    to the right margin of the page's text was wrapped there by the layout,
+    its sentence goes on below: that break is a space, as for OCR'd pages
+    (ingest/ocr.py ``soft_line_breaks``), so a date or count wrapped at the
+    margin (``วันที่ ๒๙`` / ``กันยายน``) stays one phrase.
     """
     out: list[str] = []
+    breaks: list[tuple[int, float]] = []       # (index in out of a line break, right end of the line before it)
+    lefts: list[float] = []
     line_top = prev_x1 = None
+    line_right = 0.0
     for ch in chars:
         text, size = ch["text"], float(ch.get("size") or 10.0)
         x0, x1, top = float(ch["x0"]), float(ch["x1"]), float(ch["top"])
         is_mark = text in _MARKS
         if line_top is None:
-            line_top, prev_x1 = top, x1
+            line_top, prev_x1, line_right = top, x1, x1
+            lefts.append(x0)
             out.append(text)
             continue
         if not is_mark and (abs(top - line_top) > 0.5 * size or x0 < prev_x1 - 2 * size):
+            breaks.append((len(out), line_right))
             out.append("\n")
-            line_top = top
+            line_top, line_right = top, x1
+            lefts.append(x0)
         elif not is_mark and x0 - prev_x1 > 0.2 * size and out and out[-1] not in (" ", "\n") and text != " ":
             out.append(" ")
         out.append(text)
         if not is_mark:
             prev_x1 = x1
+            if text.strip():
+                line_right = max(line_right, x1)
+    if breaks:
+        rights = [r for _, r in breaks] + [line_right]
+        left, right = min(lefts), max(rights)
+        slack = _FULL_LINE * (right - left)
+        for index, line_end in breaks:
+            if line_end >= right - slack:
+                out[index] = " "
     return "".join(out)
+
+
+# A line whose right end lies within this share of the text width from the right
+# margin is full (the same rule as ingest/ocr.py _FULL_LINE).
+_FULL_LINE = 0.06
 
 
 def repair_text_layer(text: str) -> str:

@@ -23,6 +23,18 @@ def test_born_digital_thai_pdf_reads_from_its_text_layer(tmp_path):
     assert "(cid:" not in page.text
 
 
+def test_a_line_wrapped_at_the_margin_goes_on_with_a_space(tmp_path):
+    """multi_cell wraps the long paragraph at the right margin; the short lines stay lines."""
+    paragraph = ("ด้วยกระทรวงมหาดไทยได้จัดกิจกรรมการนำเสนอภารกิจงานที่สอดคล้องกับเป้าหมายการพัฒนาที่ยั่งยืน"
+                 "ในงาน Sustainability Expo 2024 ระหว่างวันที่ ๒๙ กันยายน – ๘ ตุลาคม ๒๕๖๖ ณ ศูนย์การประชุม")
+    pdf = text_pdf(tmp_path / "wrapped.pdf", ["เรื่อง รายงานผล\n" + paragraph + "\nจึงเรียนมาเพื่อโปรดทราบ"])
+    [page] = read_pdf_pages(pdf, engine=FixedEngine())
+    lines = page.text.splitlines()
+    assert lines[0] == "เรื่อง รายงานผล" and lines[-1] == "จึงเรียนมาเพื่อโปรดทราบ"
+    assert len(lines) == 3                               # the paragraph's wrapped lines joined
+    assert "".join(lines[1].split()) == "".join(paragraph.split())
+
+
 @pytest.mark.parametrize(("raw", "expected"), [
     pytest.param("การดำ(cid:63)เนินการ", "การดำเนินการ", id="sara-am-with-glyph-of-its-sara-aa"),
     pytest.param("\uf70a", "\u0e48", id="pua-mai-ek-low"),

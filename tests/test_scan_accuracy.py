@@ -1,10 +1,11 @@
-"""Issue 4's targets on scans: the dev corpus rendered as image-only PDFs, OCR'd, scored.
+"""Issue 4's targets: the dev corpus rendered as born-digital and image-only PDFs, read, scored.
 
 ``render_scans.py ../shared/corpus/texts OUT --seed 7`` makes a light-noise
 300-dpi scan of each dev document; ``saraban extract`` reads each one (real
 tesseract, 48 pages), and the shared tools score it: ``ocr_cer.py`` on the
 text, ``score.py`` on the records. The bars are the issue's: CER <= 3 %,
-Thai digit CER <= 2 %, F1 >= 0.93 on every field.
+Thai digit CER <= 2 %, F1 >= 0.93 on every field. The born-digital PDFs
+(text layers, no OCR) must give CER <= 0.5 % and the same F1.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pytest
 
 FIELDS = ["dates", "references", "counts", "goals", "targets", "money", "provinces"]
 MAX_CER = 0.03
+MAX_BORN_DIGITAL_CER = 0.005
 MAX_DIGIT_CER = 0.02
 MIN_F1 = 0.93
 
@@ -32,26 +34,31 @@ def _tool(shared: Path, name: str):
 
 
 @pytest.fixture(scope="module")
-def scans(shared: Path, tmp_path_factory) -> dict:
-    """Each dev document rendered, OCR'd once: its text and its records, and the scores."""
-    work = tmp_path_factory.mktemp("scans")
+def rendered(shared: Path, tmp_path_factory) -> Path:
+    """render_scans.py ../shared/corpus/texts OUT --seed 7: NAME.pdf and NAME.scan.pdf of each."""
+    work = tmp_path_factory.mktemp("rendered")
     render = _tool(shared, "render_scans")
-    rng = random.Random(7)                    # render_scans.py --seed 7: one generator, documents in order
-    pdfs = work / "pdf"
-    pdfs.mkdir()
+    rng = random.Random(7)                    # --seed 7: one generator, documents in order
     for txt in sorted((shared / "corpus" / "texts").glob("*.txt")):
         render.render(txt, work, rng, "light")
-        shutil.copy(work / f"{txt.stem}.scan.pdf", pdfs / f"{txt.stem}.pdf")   # doc_id = the gold's name
+    return work
 
+
+def _read_and_score(shared: Path, pdfs: list[Path], method: str, work: Path) -> dict:
+    """``saraban extract`` of each PDF (doc_id = the gold's name), scored by ocr_cer.py and score.py."""
     from saraban.pipeline import RunContext, process_file
+    named = work / "pdf"
+    named.mkdir()
     ctx = RunContext()
-    texts, records = work / "ocr", work / "predictions.jsonl"
+    texts, records = work / "text", work / "predictions.jsonl"
     texts.mkdir()
     with records.open("w", encoding="utf-8") as out:
-        for pdf in sorted(pdfs.glob("*.pdf")):
-            result = process_file(pdf, ctx)
-            assert all(page.method == "ocr" for page in result.pages)
-            (texts / f"{pdf.stem}.txt").write_text(result.norm.text, encoding="utf-8")
+        for pdf in pdfs:
+            doc = named / (pdf.name.split(".")[0] + ".pdf")
+            shutil.copy(pdf, doc)
+            result = process_file(doc, ctx)
+            assert all(page.method == method for page in result.pages)
+            (texts / f"{doc.stem}.txt").write_text(result.norm.text, encoding="utf-8")
             out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
 
     cer = _tool(shared, "ocr_cer")
@@ -68,6 +75,19 @@ def scans(shared: Path, tmp_path_factory) -> dict:
     return {"cer": errors / chars, "digit_cer": digit_errors / digits, "fields": fields, "errors": field_errors}
 
 
+@pytest.fixture(scope="module")
+def scans(shared: Path, rendered: Path, tmp_path_factory) -> dict:
+    """The image-only PDFs, OCR'd (48 pages)."""
+    return _read_and_score(shared, sorted(rendered.glob("*.scan.pdf")), "ocr", tmp_path_factory.mktemp("scans"))
+
+
+@pytest.fixture(scope="module")
+def born_digital(shared: Path, rendered: Path, tmp_path_factory) -> dict:
+    """The born-digital PDFs, read from their text layers."""
+    pdfs = sorted(p for p in rendered.glob("*.pdf") if not p.name.endswith(".scan.pdf"))
+    return _read_and_score(shared, pdfs, "text-layer", tmp_path_factory.mktemp("born-digital"))
+
+
 def test_character_error_rate(scans):
     assert scans["cer"] <= MAX_CER
 
@@ -80,3 +100,13 @@ def test_thai_digit_error_rate(scans):
 def test_field_f1_on_scans(scans, field):
     errors = [e for e in scans["errors"] if e[1] == field]
     assert scans["fields"][field]["f1"] >= MIN_F1, json.dumps(errors, ensure_ascii=False)
+
+
+def test_born_digital_character_error_rate(born_digital):
+    assert born_digital["cer"] <= MAX_BORN_DIGITAL_CER
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_field_f1_on_born_digital_pdfs(born_digital, field):
+    errors = [e for e in born_digital["errors"] if e[1] == field]
+    assert born_digital["fields"][field]["f1"] >= MIN_F1, json.dumps(errors, ensure_ascii=False)
