@@ -1,2 +1,2 @@
 """Saraban: Thai government paperwork to structured records."""
-__version__ = "0.1.0"
+__version__ = "0.2.0"
