@@ -324,7 +324,12 @@ def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, 
         x0, y0 = max(0, left - pad_x), max(0, top - pad_y)
         x1, y1 = min(gray.shape[1], left + width + pad_x), min(gray.shape[0], top + height + pad_y)
         new = lookalike(gray[y0:y1, x0:x1], token, (left - x0, left + width - x0, top - y0, top + height - y0))
-        if new is not None and new != token:
+        if new is not None and any(end == m.start() for end, _ in fixes.values()):
+            # glued to a Thai number already re-read ("๑๕«": the « is the tail of its ๙), whose
+            # glyph run took this ink in: a fragment of that number, not another one
+            log.debug("token %r is a piece of the number before it", token)
+            fixes[m.start()] = (m.end(), "")
+        elif new is not None and new != token:
             log.debug("token %r re-read as digits %r", token, new)
             fixes[m.start()] = (m.end(), new)
     if reader is not reread_digits:

@@ -110,3 +110,20 @@ def test_born_digital_character_error_rate(born_digital):
 def test_field_f1_on_born_digital_pdfs(born_digital, field):
     errors = [e for e in born_digital["errors"] if e[1] == field]
     assert born_digital["fields"][field]["f1"] >= MIN_F1, json.dumps(errors, ensure_ascii=False)
+
+
+def _records(result) -> dict:
+    doc = result.to_json()
+    keys = {"dates": "iso", "references": "normalized", "money": "baht", "provinces": "name"}
+    return {field: sorted({r[key] for r in doc[field]}) for field, key in keys.items()}
+
+
+def test_the_bundled_scan_says_what_its_born_digital_twin_says():
+    """corpus/samples holds one memo twice, as a born-digital PDF and as a 300-dpi scan."""
+    from corpus import samples_dir
+    from saraban.pipeline import RunContext, process_file
+    ctx = RunContext()
+    scan = process_file(samples_dir() / "memo_chiangmai_scan.jpg", ctx)
+    pdf = process_file(samples_dir() / "memo_chiangmai.pdf", ctx)
+    assert scan.pages[0].method == "ocr" and pdf.pages[0].method == "text-layer"
+    assert _records(scan) == _records(pdf)
