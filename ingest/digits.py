@@ -314,6 +314,16 @@ def reread_digits(gray: np.ndarray, ocr_text: str, core: tuple[int, int, int, in
     glyphs = read_glyphs(gray, core, digits, fonts)
     if not glyphs:
         return None
+    # a letter after the run that its box took in ("๐๒๐๔.๔/ว" in Kinnari, the ว read as ")"):
+    # left as tesseract read it, when the glyphs before it hold as many digits as tesseract read
+    trimmed = list(glyphs)
+    while trimmed and trimmed[-1].distance > max_distance:
+        trimmed.pop()
+    tail = ""
+    dropped = len(glyphs) - len(trimmed)
+    if (trimmed and dropped and dropped < len(ocr_text) and not any(c.isdigit() for c in ocr_text[-dropped:])
+            and sum(g.char.isdigit() for g in trimmed) == sum(c.isdigit() for c in ocr_text)):
+        glyphs, tail = trimmed, ocr_text[-dropped:]
     if max(g.distance for g in glyphs) > max_distance:
         log.debug("digit run %r: a glyph matches no template (%.1f)", ocr_text,
                   max(g.distance for g in glyphs))
@@ -328,6 +338,7 @@ def reread_digits(gray: np.ndarray, ocr_text: str, core: tuple[int, int, int, in
         text += ocr_text[-1]          # "2)," : the run stopped at the bracket, the comma is still there
     if not text:
         return None
+    text += tail
     if _punctuation(text) != _punctuation(ocr_text):
         return None
     return text

@@ -276,16 +276,18 @@ def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, 
     """
     gray = np.asarray(image)
     fixes: dict[int, tuple[int, str]] = {}
-    runs = []
-    for m in _DIGIT_RUN.finditer(text):
-        idx = {b for b in char_box[m.start():m.end()] if b is not None}
+    def cut(start: int, end: int) -> tuple[np.ndarray, tuple[int, int, int, int]] | None:
+        """The padded crop around the boxes of text[start:end], and their box inside it."""
+        idx = {b for b in char_box[start:end] if b is not None}
         if not idx:
-            continue
+            return None
         left, top, width, height = _union(boxes[i] for i in idx)
         pad_x, pad_y = int(1.5 * height), int(0.35 * height)
         x0, y0 = max(0, left - pad_x), max(0, top - pad_y)
         x1, y1 = min(gray.shape[1], left + width + pad_x), min(gray.shape[0], top + height + pad_y)
-        runs.append((m, gray[y0:y1, x0:x1], (left - x0, left + width - x0, top - y0, top + height - y0)))
+        return gray[y0:y1, x0:x1], (left - x0, left + width - x0, top - y0, top + height - y0)
+
+    runs = [(m, *piece) for m in _DIGIT_RUN.finditer(text) if (piece := cut(m.start(), m.end())) is not None]
     fonts = None
     if reader is reread_digits and runs:      # first pass: which typeface are this page's digits in?
         fonts = page_fonts([read_glyphs(crop, core) or [] for _, crop, core in runs])

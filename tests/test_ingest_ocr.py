@@ -78,6 +78,8 @@ CROPS = Path(__file__).parent / "data" / "crops"
     pytest.param("meeting_number_slash.png", (112, 362, 26, 101), "๒/๒๕๒๐๓", "๒/๒๕๖๗", id="slash-of-digit-height"),
     # the ั้ of นั้น on the line below sits under the ๓ (bench/letters/report_khonkaen.txt)
     pytest.param("amount_mark_below.png", (151, 493, 35, 136), "๕,ต๓ฒ๒,๕๐๐", "๔,๓๗๖,๕๐๐", id="mark-of-the-line-below"),
+    # in Kinnari the ว after the slash was read as ")" and boxed with the run: it stays as read
+    pytest.param("kinnari_letter_number_wo.png", (81, 338, 18, 72), "๐๒๐๕.๕/)", "๐๒๐๔.๔/)", id="letter-after-the-run"),
 ])
 def test_digits_cut_from_real_scans_are_reread(crop, core, tesseract_read, truth):
     """Crops of the render_scans.py light-noise scans of the dev letters, as ocr_page cuts them."""
