@@ -33,12 +33,15 @@ import numpy as np
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
+from corpus import targets
 from ingest import Page, Word
 from ingest.digits import (
-    LOOKALIKE_MAX_DISTANCE, THAI_DIGITS, page_fonts, read_glyphs, reread_as_letters, reread_digits, reread_lookalike,
+    ARABIC_DIGITS, LOOKALIKE_MAX_DISTANCE, THAI_DIGITS, page_fonts, read_glyphs, reread_as_letters, reread_digits,
+    reread_lookalike,
 )
 from ingest.numbers import correct_numbers
 from ingest.tone_marks import restore_tone_marks
+from normalizers.thai import compose_sara_am, thai_digits_to_arabic
 from saraban.errors import OcrError
 
 log = logging.getLogger(__name__)
@@ -263,6 +266,24 @@ _LATIN_NUMBER = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,5}(?![A-Za-z0-9])")
 # tesseract's confidence above which an all-Arabic-digit token is left as read.
 _TRUSTED_DIGITS = 80.0
 
+def _run_crop(gray: np.ndarray, box: tuple[int, int, int, int], pad_x: float = 1.5, pad_y: float = 0.35,
+              ) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """The crop around ``box`` (left, top, width, height) padded by shares of its height,
+    and the box's place in it (left, right, top, bottom), as the digit readers take them."""
+    left, top, width, height = box
+    px, py = int(pad_x * height), int(pad_y * height)
+    x0, y0 = max(0, left - px), max(0, top - py)
+    x1, y1 = min(gray.shape[1], left + width + px), min(gray.shape[0], top + height + py)
+    return gray[y0:y1, x0:x1], (left - x0, left + width - x0, top - y0, top + height - y0)
+
+
+def _text_box(char_box: list[int | None], boxes: tuple[Word, ...], start: int, end: int,
+              ) -> tuple[int, int, int, int] | None:
+    """The union box of the characters text[start:end], None when none has a box."""
+    idx = {b for b in char_box[start:end] if b is not None}
+    return _union(boxes[i] for i in idx) if idx else None
+
+
 DigitReader = Callable[[np.ndarray, str, tuple[int, int, int, int]], "str | None"]
 
 
@@ -276,18 +297,8 @@ def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, 
     """
     gray = np.asarray(image)
     fixes: dict[int, tuple[int, str]] = {}
-    def cut(start: int, end: int) -> tuple[np.ndarray, tuple[int, int, int, int]] | None:
-        """The padded crop around the boxes of text[start:end], and their box inside it."""
-        idx = {b for b in char_box[start:end] if b is not None}
-        if not idx:
-            return None
-        left, top, width, height = _union(boxes[i] for i in idx)
-        pad_x, pad_y = int(1.5 * height), int(0.35 * height)
-        x0, y0 = max(0, left - pad_x), max(0, top - pad_y)
-        x1, y1 = min(gray.shape[1], left + width + pad_x), min(gray.shape[0], top + height + pad_y)
-        return gray[y0:y1, x0:x1], (left - x0, left + width - x0, top - y0, top + height - y0)
-
-    runs = [(m, *piece) for m in _DIGIT_RUN.finditer(text) if (piece := cut(m.start(), m.end())) is not None]
+    runs = [(m, *_run_crop(gray, box)) for m in _DIGIT_RUN.finditer(text)
+            if (box := _text_box(char_box, boxes, m.start(), m.end())) is not None]
     fonts = None
     if reader is reread_digits and runs:      # first pass: which typeface are this page's digits in?
         fonts = page_fonts([read_glyphs(crop, core) or [] for _, crop, core in runs])
@@ -302,11 +313,9 @@ def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, 
         idx = {b for b in char_box[m.start():m.end()] if b is not None}
         if not idx or m.start() in fixes:
             continue
-        left, top, width, height = _union(boxes[i] for i in idx)
-        x0, y0 = max(0, left - height), max(0, top - height // 3)
-        x1, y1 = min(gray.shape[1], left + width + height), min(gray.shape[0], top + height + height // 3)
         box_text = "".join(boxes[i].text for i in sorted(idx))
-        new = reread_as_letters(gray[y0:y1, x0:x1], box_text, (left - x0, left + width - x0, top - y0, top + height - y0))
+        crop, core = _run_crop(gray, _union(boxes[i] for i in idx), 1.0, 1 / 3)
+        new = reread_as_letters(crop, box_text, core)
         if new is not None:
             log.debug("number %r re-read as letters %r", m.group(), new)
             fixes[m.start()] = (m.end(), new)
@@ -321,11 +330,8 @@ def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, 
         run_boxes = [boxes[i] for i in idx]
         if core.isdigit() and min(b.confidence for b in run_boxes) >= _TRUSTED_DIGITS:
             continue
-        left, top, width, height = _union(run_boxes)
-        pad_x, pad_y = int(1.5 * height), int(0.35 * height)
-        x0, y0 = max(0, left - pad_x), max(0, top - pad_y)
-        x1, y1 = min(gray.shape[1], left + width + pad_x), min(gray.shape[0], top + height + pad_y)
-        new = lookalike(gray[y0:y1, x0:x1], token, (left - x0, left + width - x0, top - y0, top + height - y0))
+        crop, box = _run_crop(gray, _union(run_boxes))
+        new = lookalike(crop, token, box)
         if new is not None and any(end == m.start() for end, _ in fixes.values()):
             # glued to a Thai number already re-read ("๑๕«": the « is the tail of its ๙), whose
             # glyph run took this ink in: a fragment of that number, not another one
@@ -341,15 +347,11 @@ def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, 
         before, after = text[max(line_start, m.start() - 12):m.start()], text[m.end():m.end() + 12 if line_end < 0 else min(line_end, m.end() + 12)]
         if m.start() in fixes or not (_THAI_LETTER.search(before) and _THAI_LETTER.search(after)):
             continue
-        idx = {b for b in char_box[m.start():m.end()] if b is not None}
-        if not idx:
+        box = _text_box(char_box, boxes, m.start(), m.end())
+        if box is None:
             continue
-        left, top, width, height = _union(boxes[i] for i in idx)
-        pad_x, pad_y = int(1.5 * height), int(0.35 * height)
-        x0, y0 = max(0, left - pad_x), max(0, top - pad_y)
-        x1, y1 = min(gray.shape[1], left + width + pad_x), min(gray.shape[0], top + height + pad_y)
-        new = reread_digits(gray[y0:y1, x0:x1], m.group(), (left - x0, left + width - x0, top - y0, top + height - y0),
-                            THAI_DIGITS, LOOKALIKE_MAX_DISTANCE, fonts)
+        crop, core = _run_crop(gray, box)
+        new = reread_digits(crop, m.group(), core, THAI_DIGITS, LOOKALIKE_MAX_DISTANCE, fonts)
         if new is not None and new.isdigit():
             log.debug("Latin word %r between Thai words re-read as digits %r", m.group(), new)
             fixes[m.start()] = (m.end(), new)
@@ -363,7 +365,7 @@ def reread_digit_runs(text: str, char_box: list[int | None], boxes: tuple[Word, 
 # A token shaped like an SDG target, goal number, dot, target number or letter
 # ("๑๑.๓", "5.b", "13.C"), as tesseract may have garbled it: "๑๑.ต", "๑๑.ก2", "๕.8", "๑อ.ด".
 _TARGET_LIKE = re.compile(r"(?<![^\s/,(])[๐-๙0-9][^\s/,.]{0,2}\.[^\s/,.]{1,3}(?=[\s/,)]|$)")
-_TARGET_GLYPHS = ("๐๑๒๓๔๕๖๗๘๙ABCabc", "0123456789ABCabc")
+_TARGET_GLYPHS = (THAI_DIGITS + "ABCabc", ARABIC_DIGITS + "ABCabc")
 
 
 def reread_targets(text: str, char_box: list[int | None], boxes: tuple[Word, ...], gray: np.ndarray,
@@ -376,20 +378,13 @@ def reread_targets(text: str, char_box: list[int | None], boxes: tuple[Word, ...
     reading is taken when every glyph matches well and it names one of the 169
     targets (corpus/data/sdg_targets.json) or a letter target of a goal.
     """
-    from corpus import targets
-    from ingest.digits import LOOKALIKE_MAX_DISTANCE, read_glyphs
-
     known = targets()
     out = {}
     for m in _TARGET_LIKE.finditer(text):
-        idx = {b for b in char_box[m.start():m.end()] if b is not None}
-        if not idx:
+        box = _text_box(char_box, boxes, m.start(), m.end())
+        if box is None:
             continue
-        left, top, width, height = _union(boxes[i] for i in idx)
-        pad_x, pad_y = int(1.5 * height), int(0.35 * height)
-        x0, y0 = max(0, left - pad_x), max(0, top - pad_y)
-        x1, y1 = min(gray.shape[1], left + width + pad_x), min(gray.shape[0], top + height + pad_y)
-        crop, core = gray[y0:y1, x0:x1], (left - x0, left + width - x0, top - y0, top + height - y0)
+        crop, core = _run_crop(gray, box)
         readings = []
         for glyph_set in _TARGET_GLYPHS:
             glyphs = read_glyphs(crop, core, glyph_set)
@@ -400,14 +395,13 @@ def reread_targets(text: str, char_box: list[int | None], boxes: tuple[Word, ...
         if not readings:
             continue
         worst, new = min(readings)
-        code = new.translate(_FOLD_DIGITS).lower()
+        code = thai_digits_to_arabic(new).lower()
         if worst <= LOOKALIKE_MAX_DISTANCE and new != m.group() and (code in known or _LETTER_TARGET.fullmatch(code)):
             log.debug("target-like %r re-read as %r", m.group(), new)
             out[m.start()] = (m.end(), new)
     return out
 
 
-_FOLD_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # A letter target of any goal (13.c is no official target, but slides list it)
 _LETTER_TARGET = re.compile(r"(?:1[0-7]|[1-9])\.[abc]")
 
@@ -527,7 +521,7 @@ def _thai_word_share(word: str) -> float:
     from pythainlp.corpus import thai_words
     from pythainlp.tokenize import word_tokenize
 
-    word = word.replace("\u0e4d\u0e32", "\u0e33")
+    word = compose_sara_am(word)
     thai = sum("\u0e01" <= c <= "\u0e4e" for c in word)
     if not thai:
         return 1.0
@@ -547,8 +541,11 @@ def reread_thai_misreads(result: OcrResult, tokens: list[_Token], image: Image.I
     """
     text = result.text
     lines: dict[int, list[int]] = {}
+    line, prev_end = 0, 0
     for k, tok in enumerate(tokens):
-        lines.setdefault(text.count("\n", 0, tok.start), []).append(k)
+        line += text.count("\n", prev_end, tok.start)
+        prev_end = tok.end
+        lines.setdefault(line, []).append(k)
     suspects = []
     for members in lines.values():
         words = [text[tokens[k].start:tokens[k].end] for k in members]
