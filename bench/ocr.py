@@ -29,7 +29,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from ingest.images import read_image_pages  # noqa: E402
 from ingest.pdf import read_pdf_pages  # noqa: E402
 
 

@@ -5,7 +5,6 @@ documents are a development set: rules follow the format, never one document.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -18,7 +17,7 @@ MIN_F1 = 0.97
 
 
 @pytest.fixture(scope="module")
-def report(shared: Path, tmp_path_factory) -> dict:
+def report(shared: Path, shared_tool, tmp_path_factory) -> dict:
     texts = sorted((shared / "corpus" / "texts").glob("*.txt"))
     out = subprocess.run(
         [sys.executable, "-m", "saraban", "extract", *map(str, texts), "--json"],
@@ -26,9 +25,7 @@ def report(shared: Path, tmp_path_factory) -> dict:
     )
     predictions = tmp_path_factory.mktemp("accuracy") / "predictions.jsonl"
     predictions.write_text(out.stdout, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("score", shared / "tools" / "score.py")
-    score = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(score)
+    score = shared_tool("score")
     result, errors = score.score(shared / "corpus" / "gold", score.load_predictions(predictions))
     result["_errors"] = errors
     return result

@@ -5,7 +5,6 @@ Scored with the shared scorer, as the dev corpus is, field by field.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -18,10 +17,8 @@ FIELDS = ["dates", "references", "counts", "goals", "targets", "money", "provinc
 
 
 @pytest.fixture(scope="module")
-def report(shared, tmp_path_factory):
-    spec = importlib.util.spec_from_file_location("score", shared / "tools" / "score.py")
-    score = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(score)
+def report(shared_tool, tmp_path_factory):
+    score = shared_tool("score")
     preds = tmp_path_factory.mktemp("heldout") / "preds.jsonl"
     with preds.open("w", encoding="utf-8") as fh:
         for path in sorted((HELDOUT / "texts").glob("*.txt")):

@@ -1,7 +1,6 @@
 """OCR: the engine interface, words joined from TSV boxes, Thai digit re-reading, number fixes."""
 from __future__ import annotations
 
-import importlib.util
 import re
 import stat
 from pathlib import Path
@@ -134,11 +133,9 @@ def test_every_tesseract_call_runs_single_threaded(tmp_path):
 
 
 @pytest.mark.slow
-def test_real_tesseract_reads_thai_date_and_reference_digits(shared, tmp_path):
+def test_real_tesseract_reads_thai_date_and_reference_digits(shared_tool, tmp_path):
     """One real scanned page (render_scans.py, light noise): the letter's digits come out right."""
-    spec = importlib.util.spec_from_file_location("render_scans", shared / "tools" / "render_scans.py")
-    render = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(render)
+    render = shared_tool("render_scans")
     (tmp_path / "txt").mkdir()
     (tmp_path / "txt" / "letter.txt").write_text(LETTER, encoding="utf-8")
     import random

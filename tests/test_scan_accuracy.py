@@ -9,7 +9,6 @@ Thai digit CER <= 2 %, F1 >= 0.93 on every field. The born-digital PDFs
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import shutil
@@ -26,25 +25,18 @@ MIN_F1 = 0.93
 pytestmark = pytest.mark.slow
 
 
-def _tool(shared: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, shared / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def rendered(shared: Path, tmp_path_factory) -> Path:
+def rendered(shared: Path, shared_tool, tmp_path_factory) -> Path:
     """render_scans.py ../shared/corpus/texts OUT --seed 7: NAME.pdf and NAME.scan.pdf of each."""
     work = tmp_path_factory.mktemp("rendered")
-    render = _tool(shared, "render_scans")
+    render = shared_tool("render_scans")
     rng = random.Random(7)                    # --seed 7: one generator, documents in order
     for txt in sorted((shared / "corpus" / "texts").glob("*.txt")):
         render.render(txt, work, rng, "light")
     return work
 
 
-def _read_and_score(shared: Path, pdfs: list[Path], method: str, work: Path) -> dict:
+def _read_and_score(shared: Path, shared_tool, pdfs: list[Path], method: str, work: Path) -> dict:
     """``saraban extract`` of each PDF (doc_id = the gold's name), scored by ocr_cer.py and score.py."""
     from saraban.pipeline import RunContext, process_file
     named = work / "pdf"
@@ -61,7 +53,7 @@ def _read_and_score(shared: Path, pdfs: list[Path], method: str, work: Path) -> 
             (texts / f"{doc.stem}.txt").write_text(result.norm.text, encoding="utf-8")
             out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
 
-    cer = _tool(shared, "ocr_cer")
+    cer = shared_tool("ocr_cer")
     errors = digit_errors = chars = digits = 0
     for ref_path in sorted((shared / "corpus" / "texts").glob("*.txt")):
         ref = cer.canon(ref_path.read_text(encoding="utf-8"))
@@ -70,22 +62,22 @@ def _read_and_score(shared: Path, pdfs: list[Path], method: str, work: Path) -> 
         digit_errors += cer.digit_errors(ref, hyp)
         chars += len(ref)
         digits += sum(c.isdigit() for c in ref)
-    score = _tool(shared, "score")
+    score = shared_tool("score")
     fields, field_errors = score.score(shared / "corpus" / "gold", score.load_predictions(records))
     return {"cer": errors / chars, "digit_cer": digit_errors / digits, "fields": fields, "errors": field_errors}
 
 
 @pytest.fixture(scope="module")
-def scans(shared: Path, rendered: Path, tmp_path_factory) -> dict:
+def scans(shared: Path, shared_tool, rendered: Path, tmp_path_factory) -> dict:
     """The image-only PDFs, OCR'd (48 pages)."""
-    return _read_and_score(shared, sorted(rendered.glob("*.scan.pdf")), "ocr", tmp_path_factory.mktemp("scans"))
+    return _read_and_score(shared, shared_tool, sorted(rendered.glob("*.scan.pdf")), "ocr", tmp_path_factory.mktemp("scans"))
 
 
 @pytest.fixture(scope="module")
-def born_digital(shared: Path, rendered: Path, tmp_path_factory) -> dict:
+def born_digital(shared: Path, shared_tool, rendered: Path, tmp_path_factory) -> dict:
     """The born-digital PDFs, read from their text layers."""
     pdfs = sorted(p for p in rendered.glob("*.pdf") if not p.name.endswith(".scan.pdf"))
-    return _read_and_score(shared, pdfs, "text-layer", tmp_path_factory.mktemp("born-digital"))
+    return _read_and_score(shared, shared_tool, pdfs, "text-layer", tmp_path_factory.mktemp("born-digital"))
 
 
 def test_character_error_rate(scans):
