@@ -10,8 +10,8 @@ from pathlib import Path
 from PIL import Image, ImageSequence
 
 from saraban.ingest import Page
-from saraban.ingest.ocr import DEFAULT_LANGS, OcrEngine, default_engine, ocr_page, run_ordered
-from saraban.core.errors import CorruptFileError, OcrError, TooLargeError
+from saraban.ingest.ocr import DEFAULT_LANGS, OcrEngine, OcrOptions, default_engine, ocr_page, run_ordered
+from saraban.core.errors import CorruptFileError, TooLargeError
 
 log = logging.getLogger(__name__)
 
@@ -43,18 +43,35 @@ def check_pixels(path: Path, size: tuple[int, int]) -> None:
 
 
 def image_frames(path: Path) -> Iterator[Image.Image]:
-    """Each frame of an image file, decoded one at a time, as grayscale."""
+    """Each frame of an image file, decoded one at a time: RGB when it has colour, else grayscale.
+
+    The colour stays for the OCR stages, which drop stamp and pen ink by it
+    (ingest/preprocess.py); ``info["source_bits"]`` is 1 for a 1-bit (fax-like) frame.
+    """
     image = open_image(path)
     dpi = image.info.get("dpi", (300, 300))
     with image:
         for frame in ImageSequence.Iterator(image):
             check_pixels(path, frame.size)
             try:
-                gray = frame.convert("L")
+                page = _page_mode(frame)
             except (OSError, SyntaxError, ValueError) as err:
                 raise CorruptFileError(path, f"damaged image data: {err}") from err
-            gray.info["dpi"] = _sane_dpi(dpi)
-            yield gray
+            page.info["dpi"] = _sane_dpi(dpi)
+            page.info["source_dpi"] = page.info["dpi"][0]
+            if frame.mode == "1":
+                page.info["source_bits"] = 1
+            yield page
+
+
+_COLOUR_MODES = ("RGB", "RGBA", "RGBX", "P", "PA", "CMYK", "YCbCr", "LAB", "HSV")
+
+
+def _page_mode(frame: Image.Image) -> Image.Image:
+    """The frame decoded as RGB (colour modes) or L (gray, 1-bit, 16-bit)."""
+    if frame.mode in _COLOUR_MODES:
+        return frame.convert("RGB")
+    return frame.convert("L")
 
 
 def _sane_dpi(dpi: tuple[float, ...]) -> tuple[float, float]:
@@ -73,7 +90,6 @@ def read_image_pages(path: Path, *, engine: OcrEngine | None = None, langs: str 
 
 
 def _ocr(path: Path, number: int, image: Image.Image, engine: OcrEngine, langs: str, deskew: bool) -> Page:
-    try:
-        return ocr_page(number, image, engine=engine, langs=langs, deskew_page=deskew)
-    except OcrError as err:
-        raise OcrError(path, f"page {number}: {err.reason}") from err
+    # --deskew: every page straightened; without it, pages measurably askew (preprocess.DESKEW_MIN_ANGLE)
+    return ocr_page(image, OcrOptions(langs=langs, deskew=True if deskew else None), engine,
+                    number=number, source=path)

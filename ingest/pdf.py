@@ -20,11 +20,11 @@ from PIL import Image
 
 from saraban.ingest import Page
 from saraban.ingest.images import MAX_PIXELS
-from saraban.ingest.ocr import DEFAULT_LANGS, OcrEngine, default_engine, ocr_page, run_ordered
+from saraban.ingest.ocr import DEFAULT_LANGS, OcrEngine, OcrOptions, default_engine, ocr_page, run_ordered
 from saraban.ingest.textlayer import (
     MAX_DAMAGE_SHARE, MIN_LAYER_CHARS, Damage, rebuild_text, repair_text_layer, text_layer_damage,
 )
-from saraban.core.errors import CorruptFileError, EncryptedPdfError, OcrError
+from saraban.core.errors import CorruptFileError, EncryptedPdfError
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,12 @@ def _layer_text(path: Path, plumber: pdfplumber.PDF, index: int) -> str:
 
 
 def render_page(path: Path, doc: pdfium.PdfDocument, index: int, dpi: int = RENDER_DPI) -> Image.Image:
-    """One page as a grayscale image at ``dpi``, lowered for a page too large for MAX_PIXELS."""
+    """One page as an image at ``dpi`` (in colour: the OCR stages drop stamp and pen ink by
+    their colour), lowered for a page too large for MAX_PIXELS.
+
+    ``image.info`` carries ``dpi`` and, for a scanned page (one image over most of
+    it), the scan's own ``source_dpi`` and ``source_bits`` (1 for a fax-like scan).
+    """
     page = doc[index]
     try:
         width_pt, height_pt = page.get_size()
@@ -135,17 +140,36 @@ def render_page(path: Path, doc: pdfium.PdfDocument, index: int, dpi: int = REND
             scale *= (MAX_PIXELS / pixels) ** 0.5
             log.warning("%s: page %d is %.0fx%.0f pt; rendered at %.0f dpi", path, index + 1,
                         width_pt, height_pt, scale * 72)
-        image = page.render(scale=scale, grayscale=True).to_pil()
+        image = page.render(scale=scale).to_pil()
+        source = _scan_image(page, width_pt * height_pt)
     except pdfium.PdfiumError as err:
         raise CorruptFileError(path, f"page {index + 1} cannot be rendered: {err}") from err
     finally:
         page.close()
     image.info["dpi"] = (round(scale * 72), round(scale * 72))
+    if source is not None:
+        image.info["source_dpi"], image.info["source_bits"] = source
     return image
 
 
-def _ocr(path: Path, number: int, image: Image.Image, engine: OcrEngine, langs: str, deskew: bool) -> Page:
+# An image covering at least this share of the page makes it a scanned page.
+_SCAN_COVER = 0.5
+
+
+def _scan_image(page: pdfium.PdfPage, area_pt: float) -> tuple[float, int] | None:
+    """(dpi, bits per pixel) of the image that covers most of a scanned page; None for other pages."""
     try:
-        return ocr_page(number, image, engine=engine, langs=langs, deskew_page=deskew)
-    except OcrError as err:
-        raise OcrError(path, f"page {number}: {err.reason}") from err
+        for obj in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=1):
+            left, bottom, right, top = obj.get_pos() if hasattr(obj, "get_pos") else obj.get_bounds()
+            if (right - left) * (top - bottom) >= _SCAN_COVER * area_pt:
+                meta = obj.get_metadata()
+                return float(meta.horizontal_dpi), int(meta.bits_per_pixel)
+    except Exception as err:  # noqa: BLE001 - a hint for the OCR stages, never a reason to fail the page
+        log.debug("no scan metadata: %s", err)
+    return None
+
+
+def _ocr(path: Path, number: int, image: Image.Image, engine: OcrEngine, langs: str, deskew: bool) -> Page:
+    # --deskew: every page straightened; without it, pages measurably askew (preprocess.DESKEW_MIN_ANGLE)
+    return ocr_page(image, OcrOptions(langs=langs, deskew=True if deskew else None), engine,
+                    number=number, source=path)

@@ -9,7 +9,7 @@ from ingest_fixtures import LETTER, FailingEngine, FixedEngine, image_only_pdf, 
 
 from saraban.ingest.pdf import read_pdf_pages, use_text_layer
 from saraban.ingest.textlayer import Damage, repair_text_layer, text_layer_damage
-from saraban.core.errors import CorruptFileError, EncryptedPdfError, OcrError
+from saraban.core.errors import CorruptFileError, EncryptedPdfError
 
 
 def test_born_digital_thai_pdf_reads_from_its_text_layer(tmp_path):
@@ -90,10 +90,12 @@ def test_force_mode_ocrs_pages_with_a_text_layer(tmp_path):
     assert [p.method for p in pages] == ["ocr", "ocr"] and engine.calls == 2
 
 
-def test_ocr_failure_names_the_file_and_page(tmp_path):
+def test_a_page_ocr_cannot_read_is_a_failed_page_naming_the_file_and_page(tmp_path, caplog):
+    # issue 11: the page is stored as failed (and logged), not the whole document lost
     scan = image_only_pdf(tmp_path / "scan.pdf", [page_image("๒๒ ธันวาคม ๒๕๖๕")])
-    with pytest.raises(OcrError, match=r"scan\.pdf: page 1: tesseract crashed"):
-        list(read_pdf_pages(scan, engine=FailingEngine()))
+    [page] = read_pdf_pages(scan, engine=FailingEngine())
+    assert page.method == "failed" and page.text == "" and "tesseract crashed" in page.error
+    assert "scan.pdf: page 1 cannot be read: tesseract crashed" in caplog.text
 
 
 def test_encrypted_pdf_is_a_typed_error(tmp_path):
