@@ -220,8 +220,8 @@ def baseline_reprocess(db_path: Path, limit: int) -> float:
     from saraban.db.store import mention_rows, open_store, pages_to_reprocess, save_mentions
     from saraban.pipeline import PAGE_BREAK, process_text
 
-    def one(doc_id: str, numbers: list[int], texts: list[str]) -> None:
-        result = process_text(PAGE_BREAK.join(texts), doc_id, numbers=numbers)
+    def one(doc_id: str, numbers: list[int], texts: list[str], layouts: list) -> None:
+        result = process_text(PAGE_BREAK.join(texts), doc_id, numbers=numbers, layouts=layouts)
         save_mentions(db, mention_rows(doc_id, result.mentions()))
 
     db = open_store(db_path)

@@ -245,7 +245,7 @@ def test_an_existing_store_gains_a_new_fields_table_then_a_new_column(tmp_path, 
 
 def test_version_change_marks_documents_for_reprocessing(store, clock_field):
     """A new or changed extractor changes extractors_version(): every document is out of date."""
-    todo = [doc_id for doc_id, _, _ in pages_to_reprocess(store)]
+    todo = [doc_id for doc_id, *_ in pages_to_reprocess(store)]
     assert len(todo) == 5
 
 
