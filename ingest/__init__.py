@@ -18,7 +18,7 @@ class Word:
     width: int
     height: int
     confidence: float
-    origin: str | None = None
+    origin: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
