@@ -139,11 +139,12 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
         return None
     keys = row.keys() if hasattr(row, "keys") else []
     if table in EXTRACTORS and column == "page" and value is not None and "doc_id" in keys and "seq" in keys:
-        href = datasette.urls.path(page_path(database, row["doc_id"], value, mention_anchor(table, row["seq"])))
+        href = datasette.urls.path(page_path(database, _plain(row["doc_id"]), value,
+                                             mention_anchor(table, _plain(row["seq"]))))
         return Markup(f'<a class="saraban-page-link" href="{html.escape(href)}" '
                       f'title="ดูบนหน้า / see it on the page">{int(value)}&nbsp;▣</a>')
     if table == schema.PAGES and column == "number" and value is not None and "doc_id" in keys:
-        href = datasette.urls.path(page_path(database, row["doc_id"], value))
+        href = datasette.urls.path(page_path(database, _plain(row["doc_id"]), value))
         return Markup(f'<a class="saraban-page-link" href="{html.escape(href)}" '
                       f'title="ดูหน้า / see the page">{int(value)}&nbsp;▣</a>')
     if table == schema.PAGES and column in ("text_norm", "text") and isinstance(value, str):
@@ -151,6 +152,11 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
         if search:
             return snippet(value, search)
     return None
+
+
+def _plain(value: Any) -> Any:
+    """A cell's value: the table view hands a foreign key over as ``{"value": ..., "label": ...}``."""
+    return value["value"] if isinstance(value, dict) and "value" in value else value
 
 
 def search_terms(query: str) -> list[str]:
@@ -448,6 +454,18 @@ def metadata_tables() -> dict[str, dict[str, Any]]:
         },
         schema.WORD_BOXES: {"hidden": True},
     }
+
+
+# Descriptions of the columns record_dict and the reviewers add to every field table.
+FIELD_COLUMNS = {
+    "boxes": "กรอบบนภาพหน้า (0-1) หนึ่งกรอบต่อบรรทัด / Boxes on the page image, 0-1 of the page, one per line",
+    "ocr_confidence": "ความมั่นใจ OCR ต่ำสุดของคำในช่วงนี้ 0-100 / Lowest OCR confidence of the words in the span, 0-100",
+    "method": "อ่านด้วย text-layer / ocr / ocr-reread (อ่านตัวเลขซ้ำจากภาพ) / Read by text-layer, ocr, "
+              "ocr-reread (digits re-read from the image)",
+    "review": "เหตุที่ควรตรวจ / Why a person should check it",
+    "reviewed": "ตรวจแล้ว: confirmed / corrected (ค่าที่แสดงเป็นค่าที่แก้) / Reviewed: confirmed or corrected "
+                "(the values shown are the reviewer's)",
+}
 
 
 def canned_queries() -> dict[str, dict[str, Any]]:

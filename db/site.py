@@ -243,6 +243,9 @@ def build_metadata(db: Database, database_name: str, reviewers: dict[str, Any] |
     queries = _canned_queries(have)
     # the page view and review queue (db/pageview.py): its tables' titles, its canned query, its accounts
     tables.update({t: {**tables.get(t, {}), **m} for t, m in pageview.metadata_tables().items() if t in have})
+    for table, cols in have.items():
+        if "boxes" in cols:
+            tables[table]["columns"].update({c: d for c, d in pageview.FIELD_COLUMNS.items() if c in cols})
     if schema.CORRECTIONS in have:
         queries.update(pageview.canned_queries())
     metadata: dict[str, Any] = {
