@@ -259,8 +259,11 @@ async def _mentions(db: Any, doc_id: str, number: int, norm_start: int, text_len
     return out
 
 
-def highlight(text: str, mentions: list[dict[str, Any]]) -> Markup:
-    """The page text with each mention marked; where mentions overlap, the shortest one marks the part."""
+def highlight(text: str, mentions: list[dict[str, Any]], boxes_shown: bool = True) -> Markup:
+    """The page text with each mention marked; where mentions overlap, the shortest one marks the part.
+
+    A mention with no box shown takes its anchor (``id``) here, so a link to it still lands.
+    """
     cuts = sorted({0, len(text), *(m["start"] for m in mentions), *(m["end"] for m in mentions)})
     pieces = []
     for a, b in zip(cuts, cuts[1:]):
@@ -270,7 +273,7 @@ def highlight(text: str, mentions: list[dict[str, Any]]) -> Markup:
             pieces.append(chunk)
             continue
         m = min(covering, key=lambda m: m["end"] - m["start"])
-        first = a == m["start"] and not m["boxes"]
+        first = a == m["start"] and not (m["boxes"] and boxes_shown)
         ident = f' id="{m["anchor"]}" tabindex="0"' if first else ""
         pieces.append(f'<mark class="pv-mark" data-m="{m["anchor"]}"{ident} '
                       f'style="--c: {m["colour"]}" title="{html.escape(m["field"] + ": " + m["summary"])}">'
@@ -303,8 +306,8 @@ async def page_view(request: Any, datasette: Any) -> Response:
         "page": page,
         "number": number,
         "mentions": mentions,
-        "boxed": [m for m in mentions if m["boxes"]],
-        "text_html": highlight(text, mentions),
+        "boxed": [m for m in mentions if m["boxes"]] if has_image and not missing else [],
+        "text_html": highlight(text, mentions, boxes_shown=has_image and not missing),
         "image_url": datasette.urls.path(
             f"/{urllib.parse.quote(database)}/-/page-image/{urllib.parse.quote(doc_id, safe='')}/{number}.jpg")
         if has_image and not missing else None,
