@@ -26,7 +26,6 @@ import functools
 import sqlite3
 import sys
 import weakref
-import zlib
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -216,30 +215,36 @@ WORD_INTS = 8
 
 
 def pack_words(words: Sequence[Sequence[int]]) -> bytes:
-    """A page's placed words as the ``word_boxes.words`` blob: little-endian int32s, zlib-compressed.
+    """A page's placed words as the ``word_boxes.words`` blob: one type byte, then little-endian ints.
 
     Packed rather than JSON because reprocess reads every page's words back:
     ``array.frombytes`` is a copy, where JSON parses each number (issue 13: storing
-    boxes may cost reprocess at most 10 %).
+    boxes may cost reprocess at most 10 %). 16-bit ints when every value fits (16
+    bytes a word), else 32-bit; not compressed, as zlib's decompression alone cost
+    reprocess 2 % (bench/archive.py, text-layer PDFs).
 
     >>> unpack_words(pack_words([(0, 8, 10, 20, 60, 20, 910, 0)]))
     [(0, 8, 10, 20, 60, 20, 910, 0)]
+    >>> unpack_words(pack_words([(40000, 40008, 10, 20, 60, 20, -1, 1)]))
+    [(40000, 40008, 10, 20, 60, 20, -1, 1)]
     """
-    flat = array("i", (int(v) for w in words for v in w))
+    values = [int(v) for w in words for v in w]
+    code = "h" if all(-32768 <= v <= 32767 for v in values) else "i"
+    flat = array(code, values)
     if sys.byteorder != "little":
         flat.byteswap()
-    return zlib.compress(flat.tobytes(), 6)
+    return code.encode() + flat.tobytes()
 
 
 def unpack_words(blob: bytes | None) -> list[tuple[int, ...]]:
     """The words :func:`pack_words` packed, as 8-tuples (none for None)."""
     if not blob:
         return []
-    flat = array("i")
-    flat.frombytes(zlib.decompress(blob))
+    flat = array(chr(blob[0]))
+    flat.frombytes(blob[1:])
     if sys.byteorder != "little":
         flat.byteswap()
-    return [tuple(flat[i:i + WORD_INTS]) for i in range(0, len(flat), WORD_INTS)]
+    return list(zip(*[iter(flat)] * WORD_INTS))
 
 
 def _page_rows(doc_id: str, pages: list[StoredPage]) -> list[dict[str, Any]]:

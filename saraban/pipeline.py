@@ -69,7 +69,8 @@ class DocumentResult:
     norm_pages: list[str]                   # each page's normalized text, in page order
     fields: dict[str, list[Record]]
     extractors: dict[str, ExtractorSpec]    # the run's: the provenance of every record
-    placed: list[list[PlacedWord]] = field(default_factory=list)   # each page's words, placed in its raw text
+    # each page's words placed in its raw text; a stored page's packed words (bytes) are unpacked when a record asks
+    placed: list[list[PlacedWord] | bytes] = field(default_factory=list)
     # where each page starts in norm.text, found on the first page_of (a document's records ask many times)
     _starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
     _raw_starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
@@ -118,7 +119,7 @@ class DocumentResult:
         if self._raw_starts is None:
             self._raw_starts = list(itertools.accumulate((len(p.text) + 1 for p in self.pages[:-1]), initial=0))
         page = self.pages[index]
-        placed = self.placed[index] if index < len(self.placed) else []
+        placed = self._placed(index)
         start, end = raw_start - self._raw_starts[index], raw_end - self._raw_starts[index]
         words = words_in_span(placed, start, end) if placed else []
         boxes = span_boxes(page.text, words, start, end, page.width or 0, page.height or 0) if words else []
@@ -130,6 +131,14 @@ class DocumentResult:
             "method": page.method + ("-reread" if reread else ""),
             "review": review_reason(d, words, page.text[start:end]),
         }
+
+    def _placed(self, index: int) -> list[PlacedWord]:
+        if index >= len(self.placed):
+            return []
+        words = self.placed[index]
+        if isinstance(words, bytes):
+            words = self.placed[index] = list(map(PlacedWord._make, unpack_words(words)))
+        return words
 
     def mentions(self) -> dict[str, list[dict[str, Any]]]:
         """Every field's records as :meth:`record_dict` gives them."""
@@ -158,7 +167,7 @@ class DocumentResult:
         placed = self.placed if len(self.placed) == len(self.pages) else [[]] * len(self.pages)
         pages = [StoredPage(number=p.number, method=p.method, confidence=p.confidence, text=p.text,
                             text_norm=norm, words=w, width=p.width, height=p.height, rotation=p.rotation,
-                            boxes=pack_words(pw) if pw else None)
+                            boxes=(pw if isinstance(pw, bytes) else pack_words(pw)) if pw else None)
                  for p, norm, w, pw in zip(self.pages, self.norm_pages, words, placed)]
         return StoredDocument(doc_id=self.doc_id, sha256=self.sha256, path=str(path or self.path),
                               kind=self.kind, pages=pages, mentions=self.mentions())
@@ -222,7 +231,7 @@ def place_page_words(pages: Sequence[Page]) -> list[list[PlacedWord]]:
 
 
 def _result(doc_id: str, path: Path, sha256: str, kind: str, pages: list[Page], ctx: RunContext,
-            placed: list[list[PlacedWord]] | None = None) -> DocumentResult:
+            placed: list[list[PlacedWord] | bytes] | None = None) -> DocumentResult:
     norm, norm_pages = normalize_pages(pages)                     # .text and .to_raw offsets
     return DocumentResult(doc_id=doc_id, path=path, sha256=sha256, kind=kind, pages=pages, norm=norm,
                           norm_pages=norm_pages, fields=extract_all(norm.text, ctx.extractors),
@@ -255,5 +264,5 @@ def process_text(text: str, doc_id: str = "text", *, ctx: RunContext | None = No
         return _result(doc_id, Path(doc_id), hashlib.sha256(text.encode()).hexdigest(), "text", pages, ctx)
     pages = [Page(number=n, text=t, method=lay.method or "text", width=lay.width, height=lay.height,
                   rotation=lay.rotation) for n, t, lay in zip(numbers, texts, layouts)]
-    placed = [[PlacedWord(*w) for w in unpack_words(lay.words)] for lay in layouts]
+    placed: list[list[PlacedWord] | bytes] = [lay.words or [] for lay in layouts]   # unpacked when a record asks
     return _result(doc_id, Path(doc_id), hashlib.sha256(text.encode()).hexdigest(), "text", pages, ctx, placed)

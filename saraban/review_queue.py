@@ -42,7 +42,7 @@ def review_reason(record: Mapping[str, Any], words: Sequence[PlacedWord], text: 
     True
     """
     reasons = []
-    digits = [w for w in words if w.confidence >= 0 and _DIGIT.search(text)]
+    digits = [w for w in words if w.confidence >= 0] if _DIGIT.search(text) else []
     if any(w.flags & REREAD for w in digits):
         reasons.append("OCR: digits re-read from the image")
     unsure = [w.confidence / 10 for w in digits if w.confidence / 10 < UNSURE_DIGITS and not w.flags & REREAD]
