@@ -67,7 +67,7 @@ def cpu_ratio(scans: Path, repeat: int) -> None:
     from saraban.ingest.tone_marks import restore_tone_marks
     pages = one_page_scans(scans)
     engine = default_engine()
-    ocr_page(pages[0][1], engine=engine)          # load the digit templates and the lexicon once
+    ocr_page(1, pages[0][1], engine=engine)          # load the digit templates and the lexicon once
     restore_tone_marks("ทดสอบ")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     ratios, stage_cpu = [], {}
@@ -84,7 +84,7 @@ def cpu_ratio(scans: Path, repeat: int) -> None:
                 plain.append(_cpu() - start)
                 timings: dict[str, float] = {}
                 start = _cpu()
-                ocr_page(image, engine=engine, timings=timings)
+                ocr_page(1, image, engine=engine, timings=timings)
                 ours.append(_cpu() - start)
                 for stage, secs in timings.items():
                     stage_cpu.setdefault(stage, []).append(secs)
@@ -119,7 +119,7 @@ def saraban_images(images: list[Path], jobs: int) -> float:
     from saraban.ingest.ocr import default_engine, ocr_page, run_ordered
     engine = default_engine()
     start = time.perf_counter()
-    sources = (partial(ocr_page, frame, engine=engine, number=n)
+    sources = (partial(ocr_page, n, frame, engine=engine)
                for n, img in enumerate(images, 1) for frame in image_frames(img))
     pages = list(run_ordered(sources, jobs))
     assert len(pages) == len(images)
@@ -130,6 +130,7 @@ CHILD = """
 import sys, time
 sys.path.insert(0, {repo!r})
 from saraban.ingest.ocr import OcrEngine, OcrResult, TesseractEngine
+from saraban.core.options import ReadOptions
 from saraban.ingest.pdf import read_pdf_pages
 class Fixed(OcrEngine):
     name = "fixed"
@@ -137,7 +138,7 @@ class Fixed(OcrEngine):
         return OcrResult("ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔")
 engine = TesseractEngine() if {ocr!r} else Fixed()
 start = time.perf_counter()
-n = sum(1 for _ in read_pdf_pages({pdf!r}, engine=engine, jobs={jobs}))
+n = sum(1 for _ in read_pdf_pages({pdf!r}, ReadOptions(jobs={jobs}), engine=engine))
 # VmHWM: this process's own peak (ru_maxrss would carry the parent's across exec)
 hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
 print(n, time.perf_counter() - start, int(hwm.split()[1]) / 1024)
@@ -182,7 +183,7 @@ def main() -> int:
         times = []
         for _ in range(args.repeat):
             start = time.perf_counter()
-            pages = list(read_pdf_pages(pdf, jobs=1))
+            pages = list(read_pdf_pages(pdf))
             times.append(time.perf_counter() - start)
             assert all(pg.method == "text-layer" for pg in pages), [pg.method for pg in pages]
         t = statistics.median(times)

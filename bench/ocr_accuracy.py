@@ -18,7 +18,7 @@ For each set it prints one row per configuration:
 
     plain tesseract    `tesseract -l tha+eng` (psm 3) on the gray page: tesseract alone
     saraban            ocr_page with every stage (the default)
-    -STAGE             the same with STAGE switched off (OcrOptions.disabled_stages)
+    -STAGE             the same with STAGE switched off (ReadOptions.disabled_stages)
     no repairs         image stages only: every repair and text stage off
 
 and the gain of each stage (its row minus the saraban row: positive = the
@@ -43,9 +43,10 @@ TOOLS = SHARED / "tools"
 
 from PIL import Image  # noqa: E402
 
+from saraban.core.options import ReadOptions  # noqa: E402
 from saraban.ingest.images import image_frames  # noqa: E402
 from saraban.ingest.ocr import (  # noqa: E402
-    STAGE_NAMES, OcrEngine, OcrOptions, OcrResult, TesseractEngine, ocr_page,
+    STAGE_NAMES, OcrEngine, OcrResult, TesseractEngine, ocr_page,
 )
 from saraban.ingest.pdf import open_pdf, render_page  # noqa: E402
 from saraban.ingest.preprocess import IMAGE_STAGES  # noqa: E402
@@ -108,7 +109,7 @@ def read_pages(pages: list[Image.Image], configs: dict, engine: CachingEngine, p
         off = configs[name]
         if off is None:
             return plain.read(pages[k].convert("L"), "tha+eng").text
-        return ocr_page(pages[k], OcrOptions(disabled_stages=off), engine, number=k + 1).text
+        return ocr_page(k + 1, pages[k], engine=engine, options=ReadOptions(disabled_stages=off)).text
     out: dict[str, list[str]] = {}
     # the saraban row first, page by page, so the cache holds every read the others share
     order = ["saraban"] + [n for n in configs if n != "saraban"]

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 class Word:
     """One OCR word with its box on the page image (pixels) and confidence (0-100).
 
-    ``start`` and ``end`` are its offsets in its page's text (-1 when not known).
+    ``origin`` names the re-read that changed the word from what tesseract
+    read (``"reread"``), None when it stands as read: reviewers check those.
     """
 
     text: str
@@ -17,8 +18,7 @@ class Word:
     width: int
     height: int
     confidence: float
-    start: int = -1
-    end: int = -1
+    origin: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +27,15 @@ class Page:
 
     ``method`` is ``text`` (a text file), ``text-layer`` (a PDF's own text),
     ``ocr``, ``docx``, ``pptx``, or ``failed`` (OCR could not read the page:
-    ``error`` says why, the text is empty, and the document's other pages are
-    still read); ``confidence`` is tesseract's mean word confidence (0-100)
-    for OCR pages and None otherwise.
+    ``error`` says why, the text is empty, and the document's other pages
+    are read and stored all the same); ``confidence`` is tesseract's mean
+    word confidence (0-100) for OCR pages and None otherwise.
+
+    ``words`` are located on a page of ``width`` x ``height`` (pixels of the
+    image they were read from, or points of a PDF page), that image having
+    been turned ``rotation`` degrees clockwise from the file's own page
+    (0, 90, 180, 270): ``left / width`` is where a word stands across the
+    page, whatever the resolution it was read at.
     """
 
     number: int
@@ -37,18 +43,7 @@ class Page:
     method: str
     confidence: float | None = None
     words: tuple[Word, ...] = field(default=(), repr=False)
+    width: int | None = None
+    height: int | None = None
+    rotation: int = 0
     error: str | None = None
-
-    def confidence_at(self, start: int, end: int) -> float | None:
-        """The lowest OCR confidence (0-100) of the words under ``text[start:end]``; None off OCR.
-
-        What a reviewer needs next to a number read from a scan: a date or an
-        amount under a word tesseract was unsure of is the one to check.
-
-        >>> page = Page(1, "ที่ พล ๐๐๑๗", "ocr", 80.0, (Word("ที่", 0, 0, 9, 9, 91.0, 0, 3),
-        ...             Word("พล", 10, 0, 9, 9, 88.0, 4, 6), Word("๐๐๑๗", 20, 0, 9, 9, 42.5, 7, 11)))
-        >>> page.confidence_at(4, 11), page.confidence_at(0, 3), page.confidence_at(3, 4)
-        (42.5, 91.0, None)
-        """
-        confs = [w.confidence for w in self.words if w.start < end and start < w.end and w.confidence >= 0]
-        return min(confs) if confs else None

@@ -38,31 +38,44 @@ from pathlib import Path
 from PIL import Image
 
 from saraban.core.errors import OcrError
+from saraban.core.options import ReadOptions
 from saraban.ingest import Page, Word
-from saraban.ingest.page_context import (
-    DEFAULT_LANGS, OcrOptions, OcrResult, PageContext, PageImages, guarded, join_words,
-)
+from saraban.ingest.page_context import OcrResult, PageContext, guarded, join_words
 from saraban.ingest.preprocess import IMAGE_STAGES, binarize_page, page_images
-from saraban.ingest.stages import REPAIR_STAGES, TEXT_STAGES, apply_fixes, merge_fixes, remap_words
+from saraban.ingest.stages import REPAIR_STAGES, TEXT_STAGES, apply_fixes, merge_fixes
 
 __all__ = [
-    "DEFAULT_LANGS", "STAGE_NAMES", "OcrEngine", "OcrOptions", "OcrResult", "TesseractEngine", "binarize_page",
-    "default_engine", "join_words", "ocr_page", "parse_tsv", "run_ordered",
+    "DEFAULT_LANGS", "STAGE_NAMES", "EngineError", "EngineMissingError", "OcrEngine", "OcrResult", "TesseractEngine",
+    "binarize_page", "default_engine", "join_words", "ocr_page", "parse_tsv", "run_ordered",
 ]
 
 log = logging.getLogger(__name__)
 
-# Every stage by name, in the order a page meets them: what OcrOptions.disabled_stages may name.
+_DEFAULT_OPTIONS = ReadOptions()
+DEFAULT_LANGS = _DEFAULT_OPTIONS.langs
+
+# Every stage by name, in the order a page meets them: what ReadOptions.disabled_stages may name.
 STAGE_NAMES: tuple[str, ...] = tuple(name for stages in (IMAGE_STAGES, REPAIR_STAGES, TEXT_STAGES)
                                      for name, _ in stages)
 
 
-class EngineMissingError(OcrError):
-    """The OCR program is not installed: every page would fail, so the file fails (not a page)."""
+class EngineError(Exception):
+    """The OCR engine failed on an image (crashed, timed out).
+
+    It knows no file: :func:`ocr_page`, which is told the page's source,
+    makes the page a failed page naming the file, page and reason.
+    """
+
+
+class EngineMissingError(EngineError):
+    """The OCR program is not installed: every page would fail, so the file fails (``OcrError``), not a page."""
 
 
 class OcrEngine(ABC):
-    """Reads one page image. Implementations must be safe to call from several threads."""
+    """Reads one page image. Implementations must be safe to call from several threads.
+
+    A failure raises :class:`EngineError`.
+    """
 
     name: str = "abstract"
 
@@ -132,7 +145,7 @@ class TesseractEngine(OcrEngine):
             cmd += ["txt", "tsv"]
             proc = self._run(cmd)
             if proc.returncode != 0:
-                raise OcrError("<page image>", f"tesseract failed: {proc.stderr.decode(errors='replace')[-300:]}")
+                raise EngineError(f"tesseract failed: {proc.stderr.decode(errors='replace')[-300:]}")
             text = out.with_suffix(".txt").read_text(encoding="utf-8")
             boxes = parse_tsv(out.with_suffix(".tsv").read_text(encoding="utf-8"))
         return OcrResult(text=text, boxes=boxes)
@@ -142,9 +155,9 @@ class TesseractEngine(OcrEngine):
         try:
             return subprocess.run(cmd, env=env, capture_output=True, timeout=self.timeout, check=False)
         except FileNotFoundError as err:
-            raise EngineMissingError("<page image>", f"{self.binary} is not installed (apt-get install tesseract-ocr tesseract-ocr-tha)") from err
+            raise EngineMissingError(f"{self.binary} is not installed (apt-get install tesseract-ocr tesseract-ocr-tha)") from err
         except subprocess.TimeoutExpired as err:
-            raise OcrError("<page image>", f"tesseract took longer than {self.timeout:.0f} s") from err
+            raise EngineError(f"tesseract took longer than {self.timeout:.0f} s") from err
 
 
 def parse_tsv(tsv: str) -> tuple[Word, ...]:
@@ -152,7 +165,7 @@ def parse_tsv(tsv: str) -> tuple[Word, ...]:
 
     >>> parse_tsv("level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth\\theight\\tconf\\ttext\\n"
     ...           "5\\t1\\t1\\t1\\t1\\t1\\t10\\t20\\t30\\t40\\t91.5\\tที่")
-    (Word(text='ที่', left=10, top=20, width=30, height=40, confidence=91.5, start=-1, end=-1),)
+    (Word(text='ที่', left=10, top=20, width=30, height=40, confidence=91.5),)
     """
     words = []
     for line in tsv.splitlines()[1:]:
@@ -165,42 +178,45 @@ def parse_tsv(tsv: str) -> tuple[Word, ...]:
 
 
 
-def ocr_page(image: Image.Image, options: OcrOptions | None = None, engine: OcrEngine | None = None, *,
-             number: int = 1, source: str | Path = "<page image>", timings: dict[str, float] | None = None) -> Page:
+def ocr_page(number: int, image: Image.Image, *, engine: OcrEngine | None = None,
+             options: ReadOptions = _DEFAULT_OPTIONS, source: Path | str = "<image>",
+             timings: dict[str, float] | None = None) -> Page:
     """One page image to a Page: image stages, one tesseract read, repair stages, text stages.
 
-    Never raises for the page's own sake: a stage that fails is skipped (and
-    logged), a page the engine cannot read comes back ``method="failed"``
-    with the reason in ``error``. ``number`` and ``source`` name the page in
-    the log and in that error; ``timings``, when given, receives each stage's
-    CPU seconds (bench/ocr.py).
+    Never fails for the page's own sake: a stage that raises is skipped (and
+    logged with the file, page and stage), and a page the engine cannot read
+    comes back ``method="failed"`` with the reason in ``error`` ("scan.pdf:
+    page 3: tesseract failed: ..." in the log), so the document's other
+    pages are still read. Only an engine that is not installed raises, as
+    the file's ``OcrError``. ``options.disabled_stages`` switches stages off
+    (STAGE_NAMES); ``timings``, when given, receives each stage's CPU
+    seconds (bench/ocr.py).
     """
-    options = options or OcrOptions()
     engine = engine or default_engine()
     try:
         start = page_images(image)
-    except Exception as err:  # noqa: BLE001 - an image PIL cannot even convert: this page fails, not the file
+    except Exception as err:  # noqa: BLE001 - an image PIL cannot decode: this page fails, not the file
         return _failed(number, source, f"unreadable page image ({type(err).__name__}: {err})")
     ctx = PageContext(number=number, source=str(source), options=options, engine=engine, images=start,
                       timings=timings if timings is not None else {})
     for name, stage in IMAGE_STAGES:
-        if options.enabled(name):
+        if name not in options.disabled_stages:
             ctx = dataclasses.replace(ctx, images=guarded(ctx, name, lambda: stage(ctx), ctx.images))
     if ctx.images.blank:
         log.info("%s: page %d is blank; not OCR'd", source, number)
-        return Page(number=number, text="", method="ocr")
+        return _page(ctx, "", [])
     try:
         result = _read_page(ctx)
     except EngineMissingError as err:
-        raise EngineMissingError(source, err.reason) from err
-    except OcrError as err:
-        return _failed(number, source, err.reason)
+        raise OcrError(source, f"page {number}: {err}") from err
+    except EngineError as err:
+        return _failed(number, source, str(err))
     try:
         return _repair(ctx, result)
     except Exception as err:  # noqa: BLE001 - the stages are guarded one by one; this is the last net
         log.warning("%s: page %d: repairs failed (%s: %s); the page keeps tesseract's text",
                     source, number, type(err).__name__, err)
-        return _page(number, result.text, [])
+        return _page(ctx, result.text, [])
 
 
 def _read_page(ctx: PageContext) -> OcrResult:
@@ -216,27 +232,28 @@ def _repair(ctx: PageContext, result: OcrResult) -> Page:
     tokens, char_box = join_words(result)
     ctx = dataclasses.replace(ctx, result=result, tokens=tokens, char_box=char_box)
     for name, stage in REPAIR_STAGES:
-        if ctx.options.enabled(name):
+        if name not in ctx.options.disabled_stages:
             proposed = guarded(ctx, name, lambda: stage(ctx), [])
             ctx = dataclasses.replace(ctx, fixes=merge_fixes(ctx.fixes, proposed))
     text, words = apply_fixes(result, tokens, ctx.fixes)
     for name, text_stage in TEXT_STAGES:
-        if ctx.options.enabled(name):
-            new = guarded(ctx, name, lambda: text_stage(text), text)
-            words = remap_words(words, text, new)
-            text = new
-    return _page(ctx.number, text, words)
+        if name not in ctx.options.disabled_stages:
+            text = guarded(ctx, name, lambda: text_stage(text), text)
+    return _page(ctx, text, words)
 
 
-def _page(number: int, text: str, words: list[Word]) -> Page:
+def _page(ctx: PageContext, text: str, words: list[Word]) -> Page:
+    """The page as read; its words are boxes on the image the stages made (upright, upsampled, straight)."""
     confs = [w.confidence for w in words if w.confidence >= 0]
-    return Page(number=number, text=text, method="ocr",
-                confidence=round(sum(confs) / len(confs), 1) if confs else None, words=tuple(words))
+    gray = ctx.images.gray
+    return Page(number=ctx.number, text=text, method="ocr",
+                confidence=round(sum(confs) / len(confs), 1) if confs else None, words=tuple(words),
+                width=gray.width, height=gray.height, rotation=ctx.images.rotation)
 
 
 def _failed(number: int, source: str | Path, reason: str) -> Page:
     log.warning("%s: page %d cannot be read: %s; stored as a failed page", source, number, reason)
-    return Page(number=number, text="", method="failed", error=reason)
+    return Page(number=number, text="", method="failed", error=f"page {number}: {reason}")
 
 
 PageSource = Callable[[], Page]

@@ -19,34 +19,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
+from saraban.core.options import ReadOptions
 from saraban.ingest import Word
 
 if TYPE_CHECKING:
     from saraban.ingest.ocr import OcrEngine
 
 log = logging.getLogger(__name__)
-
-DEFAULT_LANGS = "tha+eng"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OcrOptions:
-    """How pages are OCR'd: one object, its defaults in one place (the CLI fills it from its flags).
-
-    ``disabled_stages`` names stages (image, repair or text stages, see
-    ``saraban.ingest.ocr.STAGE_NAMES``) to leave out, so that bench/ocr_accuracy.py
-    can measure what each one gains; ``deskew`` is ``None`` for "when the page
-    is measurably askew" (preprocess.DESKEW_MIN_ANGLE), True to always
-    straighten, False never.
-    """
-
-    langs: str = DEFAULT_LANGS
-    deskew: bool | None = None
-    disabled_stages: frozenset[str] = frozenset()
-
-    def enabled(self, stage: str) -> bool:
-        return stage not in self.disabled_stages
-
 
 @dataclass(frozen=True, slots=True)
 class OcrResult:
@@ -79,6 +58,7 @@ class PageImages:
     source_dpi: float | None = None
     source_bits: int | None = None
     blank: bool = False
+    rotation: int = 0              # degrees the page was turned clockwise to stand upright
 
     @property
     def dpi(self) -> float:
@@ -110,7 +90,7 @@ class PageContext:
 
     number: int
     source: str
-    options: OcrOptions
+    options: ReadOptions                    # langs, deskew, disabled_stages (saraban.core.options)
     engine: OcrEngine
     images: PageImages
     result: OcrResult = OcrResult("")

@@ -2,7 +2,7 @@
 
 In order (:data:`IMAGE_STAGES`), each a function of the page context that
 returns the page's new images; each can be switched off by name
-(``OcrOptions.disabled_stages``) and bench/ocr_accuracy.py measures what it
+(``ReadOptions.disabled_stages``) and bench/ocr_accuracy.py measures what it
 gains, on the rendered dev pages and on the real scans of
 ``../shared/corpus/scans`` (line-CER, digit-CER of tesseract's output)::
 
@@ -195,7 +195,8 @@ def upright(ctx: PageContext) -> PageImages:
              ctx.number, rows, cols, angle)
     if not angle:
         return images
-    return _transform(images, lambda im, fill: im.rotate(-angle, expand=True, fillcolor=fill))
+    turned = _transform(images, lambda im, fill: im.rotate(-angle, expand=True, fillcolor=fill))
+    return dataclasses.replace(turned, rotation=(images.rotation + angle) % 360)
 
 
 def _small_ink(image: Image.Image, width: int = 600) -> np.ndarray:
@@ -278,12 +279,11 @@ def skew_angle(image: Image.Image, max_angle: float = DESKEW_MAX_ANGLE) -> float
 def deskew(ctx: PageContext) -> PageImages:
     """Rotate a page so its text lines are level (a scanner feeds paper a little askew).
 
-    ``OcrOptions.deskew``: None straightens pages askew by DESKEW_MIN_ANGLE
-    or more, True any measurable skew, False none.
+    Pages askew by DESKEW_MIN_ANGLE or more are straightened; with
+    ``ReadOptions.deskew`` (``--deskew``) any measurable skew is. Switch the
+    stage off to leave every page as it is.
     """
     images = ctx.images
-    if ctx.options.deskew is False:
-        return images
     angle = skew_angle(images.ocr)
     if abs(angle) < (0.05 if ctx.options.deskew else DESKEW_MIN_ANGLE):
         return images

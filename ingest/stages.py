@@ -6,7 +6,7 @@ already accepted) that returns the fixes it proposes. They run in the order
 of :data:`REPAIR_STAGES`; :func:`merge_fixes` is the one place that decides
 what wins when two stages touch the same text (:data:`PRECEDENCE`). Then
 the text stages (:data:`TEXT_STAGES`) repair the whole text. Every stage can
-be switched off by name (``OcrOptions.disabled_stages``), and
+be switched off by name (``ReadOptions.disabled_stages``), and
 bench/ocr_accuracy.py prints what each gains on the rendered dev pages and
 on the real scans.
 
@@ -585,10 +585,12 @@ def merge_fixes(accepted: tuple[Fix, ...], proposed: Iterable[Fix]) -> tuple[Fix
 
 
 def apply_fixes(result: OcrResult, tokens: tuple[Token, ...], fixes: tuple[Fix, ...]) -> tuple[str, list[Word]]:
-    """The text with the accepted fixes put in, and one Word per boxed token, its offsets in that text.
+    """The text with the accepted fixes put in, and one Word per boxed token as it reads now.
 
     ``fixes`` never overlap (merge_fixes saw to it). A word's confidence is
-    tesseract's mean over its boxes.
+    tesseract's mean over its boxes; a word a fix changed has ``origin``
+    ``"reread"``, so that a reviewer checks it (ingest/layout.py places the
+    words in the final text).
     """
     text = result.text
     fixes = tuple(sorted(fixes, key=lambda f: f.start))
@@ -614,7 +616,9 @@ def apply_fixes(result: OcrResult, tokens: tuple[Token, ...], fixes: tuple[Fix, 
         bs = [result.boxes[i] for i in tok.boxes]
         left, top, width, height = _union(bs)
         conf = sum(b.confidence for b in bs) / len(bs)
-        words.append(Word(new_text[start:end], left, top, width, height, round(conf, 1), start, end))
+        now = new_text[start:end]
+        words.append(Word(now, left, top, width, height, round(conf, 1),
+                          "reread" if now != result.text[tok.start:tok.end] else None))
     return new_text, words
 
 
@@ -622,26 +626,3 @@ TEXT_STAGES: tuple[tuple[str, TextStage], ...] = (
     ("tone_marks", restore_tone_marks),      # stacked tone marks OCR dropped (ingest/tone_marks.py)
     ("be_years", correct_numbers),           # dates' years with a digit too many (ingest/numbers.py)
 )
-
-
-def remap_words(words: list[Word], old: str, new: str) -> list[Word]:
-    """The words with their offsets moved from ``old`` to ``new`` (a text stage inserted or removed characters).
-
-    A character inserted right after a word (a tone mark put back on its last
-    syllable) becomes part of it.
-    """
-    if old == new:
-        return words
-    where = [0] * (len(old) + 1)
-    for op in Levenshtein.opcodes(old, new):
-        for k in range(op.src_start, op.src_end):
-            where[k] = op.dest_start + (k - op.src_start) if op.tag == "equal" else op.dest_start
-    where[len(old)] = len(new)
-    out = []
-    for w in words:
-        if not 0 <= w.start <= w.end <= len(old):
-            out.append(w)
-            continue
-        s, e = where[w.start], where[w.end]
-        out.append(Word(new[s:e], w.left, w.top, w.width, w.height, w.confidence, s, e))
-    return out

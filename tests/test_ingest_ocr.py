@@ -13,12 +13,13 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from saraban.ingest import Word
 from saraban.ingest.digits import reread_digits
 from saraban.ingest.numbers import fix_be_years
-from saraban.ingest.ocr import OcrOptions, OcrResult, TesseractEngine, join_words, ocr_page, run_ordered
+from saraban.core.options import ReadOptions
+from saraban.ingest.ocr import OcrResult, TesseractEngine, join_words, ocr_page, run_ordered
 from saraban.ingest.tone_marks import restore_tone_marks
 
 
 # The re-reading stages off (the old ``reread=False``): tesseract's text, white space repaired.
-NO_REREADS = OcrOptions(disabled_stages=frozenset({
+NO_REREADS = ReadOptions(disabled_stages=frozenset({
     "digit_runs", "letters_read_as_digits", "lookalike_numbers", "latin_numbers", "sdg_targets",
     "latin_misreads", "thai_misreads"}))
 
@@ -30,7 +31,7 @@ def _boxes(*items):
 def test_tsv_boxes_are_joined_back_into_the_words_of_the_text():
     # tesseract's TSV splits Thai into characters (issue 2702); the plain text has the words
     result = OcrResult("วันที่ ๒๒", _boxes(("วั", 0, 90), ("น", 30, 80), ("ที่", 60, 70), ("๒๒", 120, 95)))
-    page = ocr_page(page_image("x"), NO_REREADS, _Replay(result))
+    page = ocr_page(1, page_image("x"), engine=_Replay(result), options=NO_REREADS)
     assert [(w.text, w.left, w.width, w.confidence) for w in page.words] == [
         ("วันที่", 0, 90, 80.0), ("๒๒", 120, 30, 95.0)]
     assert page.confidence == 87.5 and page.method == "ocr"
@@ -121,7 +122,7 @@ def test_pages_come_back_in_order_with_a_bounded_window():
     def sources():
         for n in range(1, 9):
             pulled.append(n)
-            yield lambda n=n: ocr_page(page_image("x"), NO_REREADS, FixedEngine(), number=n)
+            yield lambda n=n: ocr_page(n, page_image("x"), engine=FixedEngine(), options=NO_REREADS)
     stream = run_ordered(sources(), jobs=2)
     first = next(stream)
     assert first.number == 1 and len(pulled) <= 3          # never all pages at once
@@ -147,7 +148,7 @@ def test_real_tesseract_reads_thai_date_and_reference_digits(shared_tool, tmp_pa
     import random
     render.render(tmp_path / "txt" / "letter.txt", tmp_path, random.Random(7), "light")
     from saraban.pipeline import RunContext, process_file
-    result = process_file(tmp_path / "letter.scan.pdf", RunContext(jobs=1))
+    result = process_file(tmp_path / "letter.scan.pdf", RunContext())
     text = result.raw_text
     assert result.pages[0].method == "ocr" and result.pages[0].words
     assert "๐๐๑๗.๓/๖๕๖๕" in text
@@ -177,7 +178,7 @@ class _PageAndStrip(FixedEngine):
 
 def test_unsure_latin_words_on_a_thai_page_are_reread_as_thai():
     engine = _PageAndStrip()
-    page = ocr_page(page_image("x"), engine=engine)
+    page = ocr_page(1, page_image("x"), engine=engine)
     assert page.text.startswith("ที่ พล ")              # the unsure "NWA", in one strip call
     assert "Workshop" in page.text                       # a sure English word stays
     assert len(engine.strip_sizes) == 1
@@ -196,7 +197,7 @@ def test_a_date_wrapped_at_the_right_margin_is_joined_into_one_line():
         (10, [("เมื่อวันที่", 0, 500), ("๖", 560, 40), ("มิถุนายน", 650, 350)]),
         (60, [("๒๕๖๕", 0, 150), ("แสดงถึง", 200, 250)]),
         (110, [("๒.", 0, 60), ("ผลการดำเนินงาน", 100, 880)])))
-    page = ocr_page(page_image("x"), NO_REREADS, _Replay(result))
+    page = ocr_page(1, page_image("x"), engine=_Replay(result), options=NO_REREADS)
     assert page.text == "เมื่อวันที่ ๖ มิถุนายน ๒๕๖๕ แสดงถึง\n๒. ผลการดำเนินงาน\n"
     assert [w.text for w in page.words] == ["เมื่อวันที่", "๖", "มิถุนายน", "๒๕๖๕", "แสดงถึง", "๒.", "ผลการดำเนินงาน"]
 
@@ -225,7 +226,7 @@ def test_sure_latin_words_are_reread_where_a_thai_number_wants_its_thai_word():
     # the agency code before a letter number and the unit after a grouped amount are re-read however
     # sure the eng model was; "SDGs UN ๗๖" (no such place) stays as read
     engine = _SureLatinNextToNumbers()
-    page = ocr_page(page_image("x"), engine=engine)
+    page = ocr_page(1, page_image("x"), engine=engine)
     assert page.text == "มท ๐๒๐๔.๔/ว ๑๐๑๐๔ SDGs UN ๗๖ ๓,๘๑๙,๒๔๐ บาท กระทรวงมหาดไทย"
     assert len(engine.strips) == 1
 
@@ -248,13 +249,13 @@ class _Recording(FixedEngine):
 def test_a_latin_word_between_thai_words_that_is_a_thai_number_is_reread():
     """The eng model claimed a Thai serial: "ว ๓๓๓๘ ลงวันที่" came back as "ว mame ลงวันที่"."""
     img, result = _line_and_boxes("ว ๓๓๓๘ ลงวันที่", "ว mame ลงวันที่")
-    page = ocr_page(img, engine=_Recording(result))
+    page = ocr_page(1, img, engine=_Recording(result))
     assert page.text.split()[:3] == ["ว", "๓๓๓๘", "ลงวันที่"]
 
 
 def test_an_english_word_between_thai_words_stays_english():
     img, result = _line_and_boxes("คณะ team ของจังหวัด", "คณะ team ของจังหวัด")
-    page = ocr_page(img, engine=_Recording(result))
+    page = ocr_page(1, img, engine=_Recording(result))
     assert page.text.split()[:3] == ["คณะ", "team", "ของจังหวัด"]
 
 
@@ -264,7 +265,7 @@ def test_tesseract_is_given_the_page_in_black_and_white_without_the_scan_speckle
     noisy = Image.fromarray(np.clip(noisy + rng.normal(0, 40, noisy.shape), 0, 255).astype(np.uint8))
     noisy.info["dpi"] = (300, 300)
     engine = _Recording(OcrResult(""))
-    ocr_page(noisy, engine=engine)
+    ocr_page(1, noisy, engine=engine)
     given = engine.images[0]
     assert given.mode == "1" and given.size == noisy.size and given.info["dpi"] == (300, 300)
     import cv2
@@ -282,14 +283,14 @@ def test_a_space_tesseract_put_inside_a_number_goes_when_the_boxes_touch():
     result = OcrResult("งบ 9. 6845ล้านบาท ข้อ 3. 25 คน",
                        _boxes(("งบ", 0, 90.0), ("9.", 60, 93.0), ("6845ล้านบาท", 95, 60.0), ("ข้อ", 200, 90.0),
                               ("3.", 260, 93.0), ("25", 310, 92.0), ("คน", 360, 90.0)))
-    page = ocr_page(page_image("x"), NO_REREADS, _Replay(result))
+    page = ocr_page(1, page_image("x"), engine=_Replay(result), options=NO_REREADS)
     assert page.text == "งบ 9.6845ล้านบาท ข้อ 3. 25 คน"
 
 
 def test_the_tail_of_a_final_seven_read_as_a_letter_is_dropped():
     """tesseract reads the upturned tail of ๗ as one more letter: "๒๘๗ โครงการ" -> "๒๘๗ซ โครงการ"."""
     img, result = _line_and_boxes("จำนวน ๒๘๗ โครงการ", "จำนวน ๒๘๗ซ โครงการ")
-    page = ocr_page(img, engine=_Recording(result))
+    page = ocr_page(1, img, engine=_Recording(result))
     assert page.text.split()[:3] == ["จำนวน", "๒๘๗", "โครงการ"]
 
 
@@ -310,21 +311,21 @@ def _line_and_boxes(truth: str, read: str):
 def test_sdg_targets_mixing_thai_digits_and_latin_letters_are_reread():
     # as tesseract read the target list of the dev slides: "๑๑.A" -> "๑๑.ก2", "๕.B" -> "๕.8", "๑๑.๗" -> "๑๑.ญ"
     img, result = _line_and_boxes("เป้าหมายย่อยที่ ๑๑.A / ๕.B / ๑๑.๗ / 13.C", "เป้าหมายย่อยที่ ๑๑.ก2 / ๕.8 / ๑๑.ญ / 13.0")
-    page = ocr_page(img, engine=_Recording(result))
+    page = ocr_page(1, img, engine=_Recording(result))
     assert page.text.split() == ["เป้าหมายย่อยที่", "๑๑.A", "/", "๕.B", "/", "๑๑.๗", "/", "13.C"]
 
 
 def test_a_number_that_is_no_target_keeps_its_reading():
     # 20.5 is shaped like a target but names no goal; 3.5 reads as itself
     img, result = _line_and_boxes("งบประมาณ 20.5 ล้าน และ 3.5 ล้าน", "งบประมาณ 20.5 ล้าน และ 3.5 ล้าน")
-    page = ocr_page(img, engine=_Recording(result))
+    page = ocr_page(1, img, engine=_Recording(result))
     assert page.text.split() == ["งบประมาณ", "20.5", "ล้าน", "และ", "3.5", "ล้าน"]
 
 
 def test_a_capitalised_latin_word_that_is_a_thai_number_is_reread():
     """In Kinnari the eng model reads "๘๗๘ อำเภอ" as "Goes อำเภอ"."""
     img, result = _line_and_boxes("จาก ๘๗๘ อำเภอ และ SDG ของ UN", "จาก Goes อำเภอ และ SDG ของ UN")
-    page = ocr_page(img, engine=_Recording(result))
+    page = ocr_page(1, img, engine=_Recording(result))
     assert page.text.split() == ["จาก", "๘๗๘", "อำเภอ", "และ", "SDG", "ของ", "UN"]
 
 
@@ -343,7 +344,7 @@ class _EnglishTable(_Recording):
 def test_thai_garbage_between_english_names_is_reread_with_the_eng_model():
     img, result = _line_and_boxes("Krabi Lampang Lamphun Loei", "Krabi Lampang ไสทหาดทนท Loei")
     engine = _EnglishTable(result)
-    page = ocr_page(img, engine=engine)
+    page = ocr_page(1, img, engine=engine)
     assert page.text.split() == ["Krabi", "Lampang", "Lamphun", "Loei"]
     assert engine.strip_langs == ["eng"]
 
@@ -352,7 +353,7 @@ def test_thai_words_next_to_english_ones_are_left_alone():
     # real Thai (all of it dictionary words) beside English: nothing is read again with eng
     img, result = _line_and_boxes("ณ ห้องประชุม ESCAP Hall ศูนย์ประชุม", "ณ ห้องประชุม ESCAP Hall ศูนย์ประชุม")
     engine = _EnglishTable(result)
-    page = ocr_page(img, engine=engine)
+    page = ocr_page(1, img, engine=engine)
     assert page.text.split()[:2] == ["ณ", "ห้องประชุม"] and page.text.split()[-1] == "ศูนย์ประชุม"
     assert "eng" not in engine.strip_langs
 
@@ -360,5 +361,5 @@ def test_thai_words_next_to_english_ones_are_left_alone():
 def test_latin_capitals_the_tha_model_read_as_digits_are_reread_as_letters():
     # "SDGs" in a Thai line comes back from the tha model as "5065", sure of it
     img, result = _line_and_boxes("ขับเคลื่อน SDGs ระดับพื้นที่", "ขับเคลื่อน 5065 ระดับพื้นที่")
-    page = ocr_page(img, engine=_Recording(result))
+    page = ocr_page(1, img, engine=_Recording(result))
     assert page.text.split()[1] == "SDGs"

@@ -15,7 +15,8 @@ from PIL import Image, ImageDraw
 from saraban.core.errors import OcrError
 from saraban.ingest import Page, Word
 from saraban.ingest.images import read_image_pages
-from saraban.ingest.ocr import STAGE_NAMES, EngineMissingError, OcrEngine, OcrOptions, OcrResult, ocr_page
+from saraban.core.options import ReadOptions
+from saraban.ingest.ocr import STAGE_NAMES, EngineError, OcrEngine, OcrResult, ocr_page
 from saraban.ingest.page_context import PageContext
 from saraban.ingest.preprocess import (
     DESKEW_MIN_ANGLE, IMAGE_STAGES, blank_page, clean_specks, drop_colour, page_images, skew_angle, upsample,
@@ -33,7 +34,7 @@ class FlakyEngine(FixedEngine):
     def read(self, image, langs):
         self.calls += 1
         if image.height == self.fail_height:
-            raise OcrError("<page image>", "tesseract crashed (signal 11)")
+            raise EngineError("tesseract crashed (signal 11)")
         return OcrResult(self.text)
 
 
@@ -45,7 +46,7 @@ def _tiff(path, heights):
 
 
 def _context(image: Image.Image, **options) -> PageContext:
-    return PageContext(number=1, source="scan.pdf", options=OcrOptions(**options), engine=FixedEngine(),
+    return PageContext(number=1, source="scan.pdf", options=ReadOptions(**options), engine=FixedEngine(),
                        images=page_images(image))
 
 
@@ -59,7 +60,7 @@ def test_a_stage_that_fails_costs_only_its_own_repair(monkeypatch, caplog):
     monkeypatch.setattr("saraban.ingest.stages.reread_digits", explode)
     img, result = _line("จำนวน ๒๘๗ โครงการ", "จำนวน ๒๘๗ซ โครงการ")
     with caplog.at_level(logging.WARNING):
-        page = ocr_page(img, engine=_Replay(result), number=3, source="letters/r07.pdf")
+        page = ocr_page(3, img, engine=_Replay(result), source="letters/r07.pdf")
     assert page.method == "ocr" and page.text.split()[:2] == ["จำนวน", "๒๘๗ซ"]   # as tesseract read it
     assert "letters/r07.pdf: page 3: stage digit_runs failed (RecursionError" in caplog.text
 
@@ -68,7 +69,7 @@ def test_a_stage_that_fails_costs_only_its_own_repair(monkeypatch, caplog):
 def test_a_page_tesseract_cannot_read_is_a_failed_page_and_the_others_are_read(tmp_path, caplog):
     scan = _tiff(tmp_path / "scan.tif", [600, 640, 600])
     with caplog.at_level(logging.WARNING):
-        pages = list(read_image_pages(scan, engine=FlakyEngine(fail_height=640), jobs=2))
+        pages = list(read_image_pages(scan, ReadOptions(jobs=2), engine=FlakyEngine(fail_height=640)))
     assert [(p.number, p.method) for p in pages] == [(1, "ocr"), (2, "failed"), (3, "ocr")]
     assert pages[1].text == "" and "tesseract crashed" in pages[1].error
     assert pages[2].text.startswith("ที่ พล")
@@ -94,8 +95,8 @@ def test_a_document_with_a_failed_page_is_printed_and_stored_with_every_page(tmp
 
 def test_without_tesseract_the_file_fails_not_each_page(tmp_path):
     from saraban.ingest.ocr import TesseractEngine
-    with pytest.raises(EngineMissingError, match=r"scan\.png: .*not installed"):
-        ocr_page(page_image(LETTER), engine=TesseractEngine(binary=str(tmp_path / "no-tesseract")),
+    with pytest.raises(OcrError, match=r"scan\.png: page 1: .*not installed"):
+        ocr_page(1, page_image(LETTER), engine=TesseractEngine(binary=str(tmp_path / "no-tesseract")),
                  source=tmp_path / "scan.png")
 
 
@@ -103,7 +104,7 @@ def test_a_page_image_that_cannot_be_decoded_is_a_failed_page(tmp_path):
     page_image(LETTER).save(tmp_path / "whole.png")
     data = (tmp_path / "whole.png").read_bytes()
     (tmp_path / "cut.png").write_bytes(data[: len(data) // 2])
-    page = ocr_page(Image.open(tmp_path / "cut.png"), engine=FixedEngine(), number=4, source="scan.tif")
+    page = ocr_page(4, Image.open(tmp_path / "cut.png"), engine=FixedEngine(), source="scan.tif")
     assert page.method == "failed" and "truncated" in page.error
 
 
@@ -112,9 +113,9 @@ def test_a_blank_page_is_not_read():
     blank.info["dpi"] = (300, 300)
     ImageDraw.Draw(blank).point([(100, 100), (900, 2000), (901, 2000)], fill=0)   # dust
     engine = FixedEngine()
-    page = ocr_page(blank, engine=engine)
+    page = ocr_page(1, blank, engine=engine)
     assert engine.calls == 0 and page.text == "" and page.method == "ocr"
-    assert ocr_page(page_image("x"), engine=engine).text == engine.text           # one mark: read
+    assert ocr_page(1, page_image("x"), engine=engine).text == engine.text           # one mark: read
 
 
 # --- the stages can be seen and switched off ------------------------------------
@@ -131,8 +132,8 @@ def test_every_stage_has_a_name_and_a_place():
 ])
 def test_a_stage_switched_off_leaves_the_text_as_read(stage, truth, read, switched_on):
     img, result = _line(truth, read)
-    assert ocr_page(img, engine=_Replay(result)).text.strip() == switched_on
-    off = ocr_page(img, OcrOptions(disabled_stages=frozenset({stage})), _Replay(result))
+    assert ocr_page(1, img, engine=_Replay(result)).text.strip() == switched_on
+    off = ocr_page(1, img, engine=_Replay(result), options=ReadOptions(disabled_stages=frozenset({stage})))
     assert off.text.strip() == read
 
 
@@ -145,13 +146,15 @@ def test_when_two_stages_fix_the_same_text_the_precedence_decides():
     assert merge_fixes((digits,), [gap]) == (digits, gap)            # apart: both stand
 
 
-def test_words_keep_their_offsets_and_a_record_can_ask_how_sure_the_ocr_was():
+def test_a_word_a_stage_changed_is_marked_for_review():
+    from saraban.ingest.layout import REREAD, place_words
     img, result = _line("ที่ พล ๐๐๑๗.๓/๖๕๖๕", "ที่ พล ๐๐๑ฒ.๓/๐๕๒๐๕")
-    page = ocr_page(img, engine=_Replay(result))
+    page = ocr_page(1, img, engine=_Replay(result))
     assert page.text.strip() == "ที่ พล ๐๐๑๗.๓/๖๕๖๕"
-    assert [page.text[w.start:w.end] for w in page.words] == [w.text for w in page.words]
-    number = page.text.index("๐๐๑๗")
-    assert page.confidence_at(number, number + 4) == 70.0
+    assert [(w.text, w.origin) for w in page.words] == [("ที่", None), ("พล", None), ("๐๐๑๗.๓/๖๕๖๕", "reread")]
+    placed = place_words(page.text, page.words)
+    assert [bool(p.flags & REREAD) for p in placed] == [False, False, True]
+    assert (page.width, page.height, page.rotation) == img.size + (0,)
 
 
 # --- image stages -----------------------------------------------------------
@@ -184,7 +187,7 @@ def test_a_page_stored_sideways_is_turned_upright_by_the_engine_s_word():
     engine = Osd()
     seen = []
     engine.read = lambda image, langs: seen.append(image) or OcrResult("")
-    ocr_page(page.rotate(90, expand=True), engine=engine)               # stored turned a quarter left
+    ocr_page(1, page.rotate(90, expand=True), engine=engine)               # stored turned a quarter left
     assert seen[0].size == page.size
 
 
@@ -282,12 +285,11 @@ def test_no_crop_of_a_real_scan_makes_a_stage_fail(real_scan_pages, data, caplog
     crop.info["dpi"] = data.draw(st.sampled_from([(300, 300), (200, 200), (72, 72), (600, 600)]))
     caplog.clear()
     with caplog.at_level(logging.WARNING):
-        result = ocr_page(crop, engine=RandomEngine(data.draw(st.integers(0, 2**16))), number=1, source="crop")
+        result = ocr_page(1, crop, engine=RandomEngine(data.draw(st.integers(0, 2**16))), source="crop")
     assert isinstance(result, Page) and result.method in ("ocr", "failed")
     failures = sorted({r.getMessage() for r in caplog.records if "failed" in r.getMessage()
                        and not any(known in r.getMessage() for known in KNOWN_FAILURES)})
     assert not failures, failures[:3]                # the guard is the net, not the plan
-    assert all(0 <= w.start <= w.end <= len(result.text) for w in result.words)
 
 
 # --- helpers ------------------------------------------------------------------
