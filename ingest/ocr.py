@@ -41,7 +41,7 @@ from saraban.core.errors import OcrError
 from saraban.core.options import ReadOptions
 from saraban.ingest import Page, Word
 from saraban.ingest.page_context import OcrResult, PageContext, guarded, join_words
-from saraban.ingest.preprocess import IMAGE_STAGES, binarize_page, page_images
+from saraban.ingest.preprocess import IMAGE_STAGES, binarize_page, page_images, place_back
 from saraban.ingest.stages import REPAIR_STAGES, TEXT_STAGES, apply_fixes, merge_fixes
 
 __all__ = [
@@ -131,9 +131,9 @@ class TesseractEngine(OcrEngine):
     def _read(self, image: Image.Image, langs: str, psm: int) -> OcrResult:
         with tempfile.TemporaryDirectory(prefix="saraban-ocr-") as tmp:
             out = Path(tmp) / "out"
-            if image.mode == "1":                 # a black-and-white page: a small PNG
-                src = Path(tmp) / "page.png"
-                image.save(src, compress_level=1)
+            if image.mode == "1":                 # a black-and-white page: PBM, written raw, one bit a pixel
+                src = Path(tmp) / "page.pbm"
+                image.save(src)
             else:
                 src = Path(tmp) / "page.pgm"      # PGM: written raw, no compression time
                 image.convert("L").save(src)
@@ -245,10 +245,15 @@ def _repair(ctx: PageContext, result: OcrResult) -> Page:
 def _page(ctx: PageContext, text: str, words: list[Word]) -> Page:
     """The page as read; its words are boxes on the image the stages made (upright, upsampled, straight)."""
     confs = [w.confidence for w in words if w.confidence >= 0]
-    gray = ctx.images.gray
+    images = ctx.images
+    width, height = images.page_size or images.gray.size
+    if images.layout:                     # blocks were read one under the other: back to their place
+        words = [dataclasses.replace(w, **dict(zip(("left", "top", "width", "height"),
+                                                   place_back((w.left, w.top, w.width, w.height), images.layout))))
+                 for w in words]
     return Page(number=ctx.number, text=text, method="ocr",
                 confidence=round(sum(confs) / len(confs), 1) if confs else None, words=tuple(words),
-                width=gray.width, height=gray.height, rotation=ctx.images.rotation)
+                width=width, height=height, rotation=images.rotation)
 
 
 def _failed(number: int, source: str | Path, reason: str) -> Page:

@@ -59,6 +59,9 @@ class PageImages:
     source_bits: int | None = None
     blank: bool = False
     rotation: int = 0              # degrees the page was turned clockwise to stand upright
+    skew: float = 0.0              # skew left in the page (degrees, preprocess.skew_angle), when too small to turn
+    layout: tuple[Any, ...] = ()   # preprocess.Segment: blocks moved one under the other (separate_blocks)
+    page_size: tuple[int, int] | None = None   # the page's size before separate_blocks laid it out
 
     @property
     def dpi(self) -> float:

@@ -7,6 +7,7 @@ gains, on the rendered dev pages and on the real scans of
 ``../shared/corpus/scans`` (line-CER, digit-CER of tesseract's output)::
 
     drop_colour -> upright -> upsample -> deskew -> clean_specks -> blank_page -> binarize
+    -> separate_blocks
 
 The re-read stages look at ``images.gray`` (the page with its colour ink,
 upright, upsampled and straight); tesseract is given ``images.ocr``.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 from collections.abc import Callable
 
 import cv2
@@ -165,34 +167,43 @@ def drop_colour(ctx: PageContext) -> PageImages:
 
 # --- orientation --------------------------------------------------------------
 
-# A page is sideways when its ink columns are this many times as sharply
-# profiled as its ink rows (text lines run down the page): on the 15 real scans
-# upright the ratio (rows / columns) is >= 2.5 ... see bench; sideways <= 0.4.
-SIDEWAYS_RATIO = 1.0
+# A page is sideways when it has fewer than SIDEWAYS_SHARE as many horizontal line
+# blobs (glyphs closed over two text heights into a shape six times as wide as high)
+# as vertical ones. Measured on the 28 pages of the real scans: upright, the share
+# is 0.57 and more (a list with a column of "กรรมการ" down its right side), turned
+# a quarter it is 0.27 and less on 27 pages of 28 (a page of three short lines:
+# 0.6). Only a page that fails this costs an orientation detection by the engine.
+SIDEWAYS_SHARE = 1 / 3
 
 
-def _profile_sharpness(ink: np.ndarray, axis: int) -> float:
-    profile = ink.sum(axis=axis, dtype=np.float64)
-    return float(np.square(np.diff(profile)).sum())
+def _line_blobs(ink: np.ndarray, em: float) -> int:
+    """How many text-line-shaped blobs the ink makes when closed along its rows."""
+    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((1, max(3, int(2 * em))), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    return int(((w >= 6 * h) & (h >= em / 2) & (h <= 3 * em)).sum())
 
 
 def upright(ctx: PageContext) -> PageImages:
     """Turn a page stored sideways (a landscape scan of a portrait letter) upright.
 
-    The cheap test (are the ink rows or the ink columns more sharply
-    profiled?) runs on every page; only a page that fails it costs an
+    The cheap test (:data:`SIDEWAYS_SHARE`: do the glyphs line up in rows or
+    in columns?) runs on every page; only a page that fails it costs an
     orientation detection by the engine (tesseract OSD, ~0.6 s), which says
     which way to turn it. PDF pages with a /Rotate are already upright
-    (pdfium renders them turned).
+    (pdfium renders them turned: r01 and r04 of the real scans).
     """
     images = ctx.images
-    small = _small_ink(images.ocr)
-    rows, cols = _profile_sharpness(small, 1), _profile_sharpness(small, 0)
-    if rows >= SIDEWAYS_RATIO * cols:
+    ink = _small_ink(images.ocr, 800)
+    em = _text_height(ink)
+    if em < 2:
+        return images
+    rows, columns = _line_blobs(ink, em), _line_blobs(np.ascontiguousarray(ink.T), em)
+    if columns < 3 or rows >= SIDEWAYS_SHARE * columns:
         return images
     angle = ctx.engine.orientation(images.gray)
-    log.info("%s: page %d lies sideways (rows %.2g, columns %.2g); the engine says turn by %s", ctx.source,
-             ctx.number, rows, cols, angle)
+    log.info("%s: page %d lies sideways (%d line blobs across, %d down); the engine says turn it by %s",
+             ctx.source, ctx.number, rows, columns, angle)
     if not angle:
         return images
     turned = _transform(images, lambda im, fill: im.rotate(-angle, expand=True, fillcolor=fill))
@@ -259,18 +270,34 @@ DESKEW_MIN_ANGLE = 1.0
 DESKEW_MAX_ANGLE = 5.0
 
 
+def _profile_sharpness(ink: np.ndarray, axis: int) -> float:
+    profile = ink.sum(axis=axis, dtype=np.float64)
+    return float(np.square(np.diff(profile)).sum())
+
+
 def skew_angle(image: Image.Image, max_angle: float = DESKEW_MAX_ANGLE) -> float:
     """The angle (degrees, counter-clockwise) that levels the page's text lines.
 
-    The angle whose horizontal ink profile is sharpest, on a copy ~600 px
-    wide: first in 0.5-degree steps, then in 0.1-degree steps around the best.
+    The angle whose horizontal ink profile is sharpest, on a copy ~800 px
+    wide: first in 0.5-degree steps, then in 0.1-degree steps around the
+    best. The profile of the page turned by an angle is a histogram of its
+    ink pixels' turned rows (no image is rotated: 30 rotations of the copy
+    cost 60 ms a page, the histograms a few).
     """
     ink = _small_ink(image, 800)
+    ys, xs = np.nonzero(ink)
+    if ys.size == 0:
+        return 0.0
     h, w = ink.shape
+    ys, xs = ys - h / 2, xs - w / 2
 
     def score(angle: float) -> float:
-        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-        return _profile_sharpness(cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST), 1)
+        a = math.radians(angle)          # as cv2.getRotationMatrix2D turns: y' = cos a * y - sin a * x
+        rows = math.cos(a) * ys - math.sin(a) * xs
+        profile = np.histogram(rows, bins=np.arange(rows.min() - 1, rows.max() + 2))[0].astype(np.float64)
+        # smoothed: turned pixel rows fall unevenly into whole rows, a jitter that would favour 0 degrees
+        profile = np.convolve(profile, (0.25, 0.5, 0.25), "same")
+        return float(np.square(np.diff(profile)).sum())
     coarse = max(np.arange(-max_angle, max_angle + 0.01, 0.5), key=lambda a: score(float(a)))
     fine = max(np.arange(coarse - 0.4, coarse + 0.41, 0.1), key=lambda a: score(float(a)))
     return round(float(fine), 1)
@@ -286,7 +313,7 @@ def deskew(ctx: PageContext) -> PageImages:
     images = ctx.images
     angle = skew_angle(images.ocr)
     if abs(angle) < (0.05 if ctx.options.deskew else DESKEW_MIN_ANGLE):
-        return images
+        return dataclasses.replace(images, skew=angle)   # left as it is; separate_blocks allows for it
     log.debug("page %d: deskewed by %.1f degrees", ctx.number, angle)
     # PIL's rotate turns counter-clockwise, as cv2's angle: the same sign levels the lines
     # (the earlier code turned the other way and doubled the skew)
@@ -336,7 +363,7 @@ def binarize_page(gray: Image.Image) -> Image.Image:
     k = max(3, int(round(float(dpi) / 60)) | 1)      # odd, 5 at 300 dpi
     blurred = cv2.GaussianBlur(np.asarray(gray.convert("L")), (k, k), 0)
     _, ink = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    out = Image.fromarray(ink).convert("1")
+    out = Image.fromarray(ink).convert("1", dither=Image.Dither.NONE)   # 0/255 already: no dithering to do
     out.info["dpi"] = gray.info.get("dpi", (300, 300))
     return out
 
@@ -370,6 +397,192 @@ def blank_page(ctx: PageContext) -> PageImages:
     return dataclasses.replace(images, blank=tall == 0)
 
 
+# --- blocks side by side -------------------------------------------------------
+
+# Tesseract's psm 4 takes the page for one column: a receipt stamp or the sender's
+# letterhead beside the date line is read into the same text lines, both garbled
+# ("onomyPromotionAgencyเลขที่วy''depa23", r02). A band of the page (rows between
+# blank rows) that is taller than BLOCK_MIN_LINES lines of text and has a white
+# gutter of at least BLOCK_GUTTER_EM text heights down all its rows is cut there;
+# when the parts' text lines do not stand on the same rows (a stamp beside a
+# letterhead), the parts are put one under the other, so each is read alone.
+# Parts whose lines do line up (a list with "จำนวน ๑ ฉบับ" at the right, a table
+# row) stay side by side: they are one line each.
+BLOCK_GUTTER_EM = 1.5
+BLOCK_MIN_LINES = 1.6
+_LINE_MATCH = 0.4          # a line matches one of the other part within this share of a text height
+_ALIGNED_SHARE = 0.7       # parts line up when this share of the fewer lines match
+_ANALYSIS_SCALE = 4
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Segment:
+    """Rows ``[new_top, new_top + height)`` of the laid-out page hold rows ``old_top...`` of the page
+    as read, in columns ``[left, right)`` (the whole width outside unfolded bands)."""
+
+    new_top: int
+    old_top: int
+    height: int
+    left: int
+    right: int
+
+
+def _runs(flags: np.ndarray, min_len: int = 1) -> list[tuple[int, int]]:
+    """(start, end) of the runs of True in a 1-D bool array at least ``min_len`` long."""
+    padded = np.concatenate(([False], flags, [False]))
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2]) if b - a >= min_len]
+
+
+def _text_height(ink: np.ndarray) -> float:
+    """The typical height of a text line's glyphs in ``ink`` (median height of the letter-sized components)."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    heights = heights[(heights >= 3) & (heights <= ink.shape[0] / 10)]
+    return float(np.median(heights)) if heights.size else 0.0
+
+
+def _lines(ink: np.ndarray, em: float) -> list[float]:
+    """Centres of the text lines of a part (runs of inked rows at least a third of a text height)."""
+    return [(a + b) / 2 for a, b in _runs(ink.any(axis=1), max(1, int(em / 3)))]
+
+
+def _aligned(a: list[float], b: list[float], em: float, drift: float = 0.0) -> bool:
+    """Whether the lines ``b`` of a part stand on the rows of the lines ``a`` of the part left of it.
+
+    ``drift`` is how far a line of ``b`` stands below its row in ``a`` on a page
+    left askew (under DESKEW_MIN_ANGLE): 0.7 degrees over the 1500 pixels
+    between a list and its "จำนวน ๑ ชุด" column is 18 pixels (r11), more than
+    the _LINE_MATCH tolerance.
+    """
+    b = [y - drift for y in b]
+    few, many = (a, b) if len(a) <= len(b) else (b, a)
+    if not few:
+        return True
+    hits = sum(any(abs(y - z) <= _LINE_MATCH * em for z in many) for y in few)
+    return hits >= _ALIGNED_SHARE * len(few)
+
+
+# Marks that are no text and would join the blocks of a page: the scanner's border down
+# the page edge, a rule across it. A block needs BLOCK_MIN_MARKS letter-sized marks
+# (a punch hole in the margin is one mark, not a block beside the text).
+_TALL_MARK_EM = 20
+_WIDE_MARK = 0.5
+BLOCK_MIN_MARKS = 3
+
+
+def _text_ink(ink: np.ndarray, em: float) -> tuple[np.ndarray, np.ndarray]:
+    """The ink without borders and rules, and the ink of the letter-sized marks alone (no frames)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h, w = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
+    keep = (h <= _TALL_MARK_EM * em) & (w <= _WIDE_MARK * ink.shape[1])
+    letter = (h >= em / 3) & (h <= 3 * em) & (w <= 6 * em)
+    keep[0] = letter[0] = False
+    return keep[labels].astype(np.uint8), letter[labels]
+
+
+def _marks(mask: np.ndarray) -> int:
+    return cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)[0] - 1
+
+
+def lay_out_blocks(ink: np.ndarray, skew: float = 0.0) -> list[Segment] | None:
+    """The page's segments with side-by-side blocks put one under the other; None when there are none.
+
+    ``ink`` is the page's ink mask at 1/_ANALYSIS_SCALE of its size; the
+    segments are in that scale too. ``skew`` is the page's skew left in it
+    (degrees, as skew_angle gives it).
+    """
+    em = _text_height(ink)
+    if em < 2:
+        return None
+    height, width = ink.shape
+    segments: list[Segment] = []
+    new_top = old_top = 0
+    unfolded = False
+    text, _ = _text_ink(ink, em)
+    for top, bottom in _runs(text.any(axis=1)):
+        if bottom - top < BLOCK_MIN_LINES * 2 * em:
+            continue
+        band, letters = _text_ink(text[top:bottom], em)
+        gutters = [g for g in _runs(~band.any(axis=0), int(BLOCK_GUTTER_EM * em))
+                   if g[0] > 0 and g[1] < width]
+        cuts = [0]
+        for a, b in gutters:                  # a cut only between parts that each hold letters
+            if _marks(letters[:, cuts[-1]:a]) >= BLOCK_MIN_MARKS and _marks(letters[:, b:]) >= BLOCK_MIN_MARKS:
+                cuts.append((a + b) // 2)
+        if len(cuts) < 2:
+            continue
+        cuts.append(width)
+        parts = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1)]
+        groups = [[parts[0]]]
+        for part in parts[1:]:               # a part whose lines match the group before joins it
+            prev = groups[-1]
+            drift = math.tan(math.radians(skew)) * ((part[0] + part[1]) - (prev[0][0] + prev[-1][1])) / 2
+            if _aligned(_lines(letters[:, prev[0][0]:prev[-1][1]], em), _lines(letters[:, part[0]:part[1]], em),
+                        em, drift):
+                prev.append(part)
+            else:
+                groups.append([part])
+        if len(groups) < 2:
+            continue
+        unfolded = True
+        segments.append(Segment(new_top, old_top, top - old_top, 0, width))
+        new_top += top - old_top
+        for group in groups:
+            segments.append(Segment(new_top, top, bottom - top, group[0][0], group[-1][1]))
+            new_top += bottom - top + max(1, int(em))
+        old_top = bottom
+    if not unfolded:
+        return None
+    segments.append(Segment(new_top, old_top, height - old_top, 0, width))
+    return segments
+
+
+def separate_blocks(ctx: PageContext) -> PageImages:
+    """Put blocks that stand side by side (a stamp beside the letterhead) one under the other.
+
+    The gray and the OCR image are laid out alike; ``images.layout`` keeps the
+    segments, and ocr_page moves every word's box back onto the page as it was.
+    """
+    images = ctx.images
+    f = _ANALYSIS_SCALE
+    page = np.asarray(images.ocr)
+    page = page.astype(np.uint8) * 255 if page.dtype == bool else page      # a 1-bit page comes as bool
+    small = cv2.resize(page, (max(1, page.shape[1] // f), max(1, page.shape[0] // f)), interpolation=cv2.INTER_AREA)
+    segments = lay_out_blocks((small < 160).astype(np.uint8), images.skew)
+    if segments is None:
+        return images
+    full = [Segment(s.new_top * f, s.old_top * f, s.height * f, s.left * f, s.right * f) for s in segments]
+    last = full[-1]
+    full[-1] = dataclasses.replace(last, height=page.shape[0] - last.old_top)
+    full = [dataclasses.replace(s, right=page.shape[1]) if s.right * 1 >= (page.shape[1] // f) * f else s
+            for s in full]
+    log.debug("page %d: %d side-by-side blocks put one under the other", ctx.number,
+              sum(1 for s in full if s.left > 0 or s.right < page.shape[1]))
+
+    def lay_out(image: Image.Image) -> Image.Image:
+        src = np.asarray(image.convert("L"))
+        out = np.full((full[-1].new_top + full[-1].height, src.shape[1]), 255, np.uint8)
+        for s in full:
+            out[s.new_top:s.new_top + s.height, s.left:s.right] = src[s.old_top:s.old_top + s.height, s.left:s.right]
+        laid = Image.fromarray(out) if image.mode != "1" else Image.fromarray(out).convert("1")
+        return _keep_dpi(laid, images.dpi)
+    gray = lay_out(images.gray)
+    ocr = gray if images.ocr is images.gray else lay_out(images.ocr)
+    return dataclasses.replace(images, gray=gray, ocr=ocr, layout=tuple(full),
+                               page_size=images.gray.size)
+
+
+def place_back(word_box: tuple[int, int, int, int], layout: tuple[Segment, ...]) -> tuple[int, int, int, int]:
+    """A box (left, top, width, height) on the laid-out page, moved back to where it stands on the page."""
+    left, top, width, height = word_box
+    middle = top + height / 2
+    for s in layout:
+        if s.new_top <= middle < s.new_top + s.height:
+            return left, top - s.new_top + s.old_top, width, height
+    return word_box
+
+
 IMAGE_STAGES: tuple[tuple[str, ImageStage], ...] = (
     ("drop_colour", drop_colour),
     ("upright", upright),
@@ -378,4 +591,5 @@ IMAGE_STAGES: tuple[tuple[str, ImageStage], ...] = (
     ("clean_specks", clean_specks),
     ("blank_page", blank_page),
     ("binarize", binarize),
+    ("separate_blocks", separate_blocks),
 )

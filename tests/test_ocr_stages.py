@@ -219,6 +219,54 @@ def test_specks_of_a_1_bit_scan_are_removed_and_its_letters_kept():
     assert ((out < 128) & letters).sum() > 0.97 * letters.sum()
 
 
+def _header_with_stamp(aligned: bool) -> Image.Image:
+    """A letterhead of three lines at the left and, at the right, a framed receipt stamp whose lines
+    stand between the letterhead's (or on the same rows, as a list's "จำนวน ๑ ฉบับ" column does)."""
+    from ingest_fixtures import FONT
+    from PIL import ImageFont
+    img = Image.new("L", (2480, 1400), 255)
+    draw, font = ImageDraw.Draw(img), ImageFont.truetype(str(FONT), 50)
+    for k, line in enumerate(["สำนักงานส่งเสริมเศรษฐกิจดิจิทัล", "ที่ สศด ๐๘๐๔.๑/ว ๐๐๐๘๐", "ถนนลาดพร้าว กรุงเทพ"]):
+        draw.text((100, 100 + 110 * k), line, fill=0, font=font)
+    shift = 0 if aligned else 55
+    if not aligned:
+        draw.rectangle([(1500, 60), (2300, 420)], outline=0, width=4)
+    for k, line in enumerate(["กลุ่มงานยุทธศาสตร์", "เลขที่ ๑๒๓", "วันที่ ๑๔ ม.ค. ๒๕๖๙"]):
+        draw.text((1560, 100 + shift + 110 * k), line, fill=0, font=font)
+    for k in range(4):
+        draw.text((100, 700 + 110 * k), "ด้วยสำนักงานส่งเสริมเศรษฐกิจดิจิทัลได้ดำเนินโครงการหนึ่งตำบลหนึ่งดิจิทัล", fill=0, font=font)
+    img.info["dpi"] = (300, 300)
+    return img
+
+
+def test_a_stamp_beside_the_letterhead_is_read_below_it_and_its_words_stay_in_place():
+    page = _header_with_stamp(aligned=False)
+    seen = []
+
+    class Recording(FixedEngine):
+        def read(self, image, langs):
+            seen.append(image)
+            # one word on the stamp's first line, where the laid-out image has it
+            ink = np.asarray(image.convert("L")) < 128
+            rows = np.flatnonzero(ink[:, 1560:2200].any(axis=1))
+            return OcrResult("กลุ่มงาน\n", (Word("กลุ่มงาน", 1560, int(rows[0]) + 10, 300, 60, 90.0),))
+    result = ocr_page(1, page, engine=Recording())
+    laid = np.asarray(seen[0].convert("L")) < 128
+    letterhead_rows = np.flatnonzero(laid[:, 100:1400].any(axis=1))
+    stamp_rows = np.flatnonzero(laid[:, 1600:2200].any(axis=1))
+    assert stamp_rows.min() > letterhead_rows[letterhead_rows < 600].max()      # the stamp comes after
+    [word] = result.words
+    assert 60 <= word.top <= 200 and (result.width, result.height) == page.size  # back on the page
+
+
+def test_columns_whose_lines_line_up_stay_side_by_side():
+    seen = []
+    engine = FixedEngine()
+    engine.read = lambda image, langs: seen.append(image) or OcrResult("")
+    ocr_page(1, _header_with_stamp(aligned=True), engine=engine)
+    assert seen[0].size == (2480, 1400)
+
+
 def test_blank_page_stage_sees_ink():
     ctx = _context(page_image(LETTER))
     assert not blank_page(ctx).blank

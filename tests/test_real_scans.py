@@ -93,3 +93,20 @@ def test_no_file_is_worse_than_plain_tesseract(compared, shared_tool):
 @pytest.mark.parametrize("field", FIELDS)
 def test_field_f1(compared, field):
     assert compared["totals"]["saraban"]["f1"][field] >= MIN_F1
+
+
+@pytest.mark.parametrize("turn", [90, 270])
+def test_a_real_letter_stored_sideways_is_read_upright(shared: Path, turn):
+    """r01 is stored turned 270 degrees with a /Rotate (pdfium renders it upright); saved as a
+    turned image, with no /Rotate to say so, it is turned back by tesseract's OSD and read."""
+    from saraban.ingest.ocr import TesseractEngine, ocr_page
+    from saraban.ingest.pdf import open_pdf, render_page
+    pdf = shared / "corpus" / "scans" / "r01.pdf"
+    doc = open_pdf(pdf)
+    page = render_page(pdf, doc, 0)
+    doc.close()
+    turned = page.rotate(turn, expand=True)
+    turned.info["dpi"] = page.info["dpi"]
+    result = ocr_page(1, turned, engine=TesseractEngine(), source=pdf)
+    assert "กลุ่มจังหวัดทุกกลุ่มจังหวัด" in result.text.replace(" ", "")
+    assert result.rotation == turn
