@@ -435,11 +435,15 @@ def _runs(flags: np.ndarray, min_len: int = 1) -> list[tuple[int, int]]:
 
 
 def _text_height(ink: np.ndarray) -> float:
-    """The typical height of a text line's glyphs in ``ink`` (median height of the letter-sized components)."""
+    """The typical height of a text line's letters in ``ink``: the median height of the components at
+    least half as tall as the tallest tenth (Thai vowels and tone marks are many and small: a plain
+    median of all components took a mark's height, and word spaces for gutters)."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
-    heights = heights[(heights >= 3) & (heights <= ink.shape[0] / 10)]
-    return float(np.median(heights)) if heights.size else 0.0
+    heights = heights[(heights >= 2) & (heights <= ink.shape[0] / 4)]
+    if not heights.size:
+        return 0.0
+    return float(np.median(heights[heights >= 0.5 * np.percentile(heights, 90)]))
 
 
 def _lines(ink: np.ndarray, em: float) -> list[float]:

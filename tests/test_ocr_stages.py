@@ -314,6 +314,7 @@ def real_scan_pages(shared):
     return pages
 
 
+@pytest.mark.slow
 @pytest.mark.issue(11)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
