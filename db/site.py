@@ -6,12 +6,13 @@ registry gains shows up with no edit here; canned queries whose columns are
 not there yet are left out rather than served broken.
 
 Read-only for the public: canned queries are all ``select``s, Datasette 0.65
-has no write API, and the plugins (:data:`PLUGINS`) only read: the Thai search
-function (db/thai_search.py), the limits on what one request may cost
-(db/guard.py), error pages without rich (db/error_pages.py), and server paths
-kept from the public (db/server_paths.py). The file is served mutable (never
-``-i``) because ``saraban ingest`` may write while it is served; WAL lets both
-run.
+has no write API, and the plugins (:data:`PLUGINS`) only read, but for a
+signed-in reviewer's decision on the page view: the Thai search function
+(db/thai_search.py), the page view and review queue (db/pageview.py), the
+limits on what one request may cost (db/guard.py), error pages without rich
+(db/error_pages.py), and server paths kept from the public
+(db/server_paths.py). The file is served mutable (never ``-i``) because
+``saraban ingest`` may write while it is served; WAL lets both run.
 """
 from __future__ import annotations
 
@@ -22,11 +23,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from saraban.db import error_pages, guard, schema, server_paths, thai_search
+from saraban.db import error_pages, guard, pageview, schema, server_paths, thai_search
 
 # The plugins `saraban serve` loads, by the name Datasette's plugin manager knows them.
 PLUGINS = {
     "saraban_thai_search": thai_search,
+    "saraban_pageview": pageview,
+    # issue 15: what one request may cost, error pages without rich, no server paths
     "saraban_guard": guard,
     "saraban_error_pages": error_pages,
     "saraban_server_paths": server_paths,
@@ -219,18 +222,21 @@ def _canned_queries(have: dict[str, set[str]]) -> dict[str, dict[str, Any]]:
     return out
 
 
-# Who may run their own SQL (the SQL box, a table's ?_where=): signed-in visitors only.
-# One SQLite function call is one instruction, which Datasette's time limit cannot stop,
-# and instr, replace and trim compare at every position: a 70-byte anonymous query held a
-# CPU for 17 s past the 3 s limit, and the time grows with the square of the text it
-# builds (bench/serve_abuse.py --probe cpu; issue 15, item 1). Tables, facets, search and
-# the canned queries stay public; `saraban serve --public-sql` opens the SQL box to all.
+# Who may run their own SQL (the SQL box, a table's ?_where=): signed-in visitors only
+# (reviewers, root). One SQLite function call is one instruction, which Datasette's time
+# limit cannot stop, and instr, replace and trim compare at every position: a 70-byte
+# anonymous query held a CPU for 17 s past the 3 s limit, and the time grows with the
+# square of the text it builds (bench/serve_abuse.py --probe cpu; issue 15, item 1).
+# Tables, facets, search and the canned queries stay public; `saraban serve --public-sql`
+# opens the SQL box to all.
 SIGNED_IN = {"id": "*"}
 
 
-def build_metadata(db: Database, database_name: str, *, public_sql: bool = False) -> dict[str, Any]:
+def build_metadata(db: Database, database_name: str, reviewers: dict[str, Any] | None = None, *,
+                   public_sql: bool = False) -> dict[str, Any]:
     """Datasette metadata for the store: titles, descriptions, facets, search and canned queries.
 
+    ``reviewers``: account name -> password hash (or ``{"$env": VAR}``) for datasette-auth-passwords.
     Arbitrary SQL is for signed-in actors unless ``public_sql`` (see :data:`SIGNED_IN`).
     """
     have = {t: set(db[t].columns_dict) for t in db.table_names() if not t.startswith(schema.PAGES_FTS)}
@@ -261,7 +267,15 @@ def build_metadata(db: Database, database_name: str, *, public_sql: bool = False
     for hidden in db.table_names():
         if hidden.startswith(schema.PAGES_FTS):
             tables[hidden] = {"hidden": True}
-    meta: dict[str, Any] = {
+    queries = _canned_queries(have)
+    # the page view and review queue (db/pageview.py): its tables' titles, its canned query, its accounts
+    tables.update({t: {**tables.get(t, {}), **m} for t, m in pageview.metadata_tables().items() if t in have})
+    for table, cols in have.items():
+        if "boxes" in cols:
+            tables[table]["columns"].update({c: d for c, d in pageview.FIELD_COLUMNS.items() if c in cols})
+    if schema.CORRECTIONS in have:
+        queries.update(pageview.canned_queries())
+    metadata: dict[str, Any] = {
         "title": SITE_TITLE,
         "description_html": SITE_DESCRIPTION,
         "about": "Saraban",
@@ -270,13 +284,15 @@ def build_metadata(db: Database, database_name: str, *, public_sql: bool = False
                 "title": SITE_TITLE,
                 "description_html": SITE_DESCRIPTION,
                 "tables": tables,
-                "queries": _canned_queries(have),
+                "queries": queries,
             }
         },
     }
+    if reviewers:
+        metadata["plugins"] = {pageview.PASSWORDS_PLUGIN: {f"{name}_password_hash": h for name, h in reviewers.items()}}
     if not public_sql:
-        meta["allow_sql"] = SIGNED_IN
-    return meta
+        metadata["allow_sql"] = SIGNED_IN
+    return metadata
 
 
 def register_plugins() -> None:
@@ -303,7 +319,8 @@ SETTINGS = {
 }
 
 
-def make_datasette(path: str | Path, metadata: dict[str, Any] | None = None, *, public_sql: bool = False,
+def make_datasette(path: str | Path, metadata: dict[str, Any] | None = None,
+                   reviewers: dict[str, str] | None = None, *, public_sql: bool = False,
                    secret: str | None = None):
     """A Datasette instance on the store (for tests and embedding), with Saraban's plugins."""
     from datasette.app import Datasette
@@ -314,17 +331,36 @@ def make_datasette(path: str | Path, metadata: dict[str, Any] | None = None, *, 
     register_plugins()
     if metadata is None:
         db = open_store(path)
-        metadata = build_metadata(db, path.stem, public_sql=public_sql)
+        metadata = build_metadata(db, path.stem, reviewers, public_sql=public_sql)
         db.close()
     return Datasette([str(path)], metadata=metadata, settings=SETTINGS, secret=secret)
 
 
-def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = 8001, public_sql: bool = False,
-          root: bool = False) -> None:
+def load_reviewers(path: str | Path) -> dict[str, dict[str, str]]:
+    """Reviewer accounts from a JSON file ``{"name": "pbkdf2_sha256$..."}`` (``datasette hash-password``).
+
+    The hashes go to the server process's environment and the metadata names
+    them by ``$env``, so ``/-/metadata.json`` never shows them.
+    """
+    import os
+
+    accounts = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(accounts, dict) or not all(isinstance(v, str) and v.count("$") == 3 for v in accounts.values()):
+        raise ValueError(f"{path}: expected {{\"name\": \"pbkdf2_sha256$...\"}} (datasette hash-password)")
+    out = {}
+    for i, (name, hashed) in enumerate(sorted(accounts.items())):
+        var = f"SARABAN_REVIEWER_HASH_{i}"
+        os.environ[var] = hashed
+        out[name] = {"$env": var}
+    return out
+
+
+def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = 8001,
+          reviewers: str | Path | None = None, public_sql: bool = False, root: bool = False) -> None:
     """Run Datasette's own ``serve`` on the store (mutable, never ``-i``) until interrupted.
 
     ``root`` prints a link that signs its opener in as ``root`` (Datasette's
-    ``--root``), who may run SQL; ``public_sql`` lets everyone.
+    ``--root``), who may run SQL like any signed-in visitor; ``public_sql`` lets everyone.
     """
     from datasette.cli import cli as datasette_cli
 
@@ -332,7 +368,8 @@ def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = 8001, public
 
     path = Path(path)
     db = open_store(path)  # creates the schema on a new file; the metadata reads its columns
-    metadata = build_metadata(db, path.stem, public_sql=public_sql)
+    metadata = build_metadata(db, path.stem, load_reviewers(reviewers) if reviewers else None,
+                              public_sql=public_sql)
     db.close()
     register_plugins()
     with tempfile.TemporaryDirectory(prefix="saraban-serve-") as tmp:
