@@ -11,7 +11,8 @@ page's, a canned query's) is bounded here:
   connection Datasette opens: ``randomblob``, ``zeroblob``, ``printf('%.*c')``,
   ``replace``, ``group_concat``, ``||`` in a recursive CTE... fail at once
   with SQLite's "string or blob too big";
-* per process, inside SQLite: ``PRAGMA hard_heap_limit`` (:data:`HEAP_LIMIT_BYTES`),
+* per process, inside SQLite: ``PRAGMA hard_heap_limit`` (:data:`HEAP_LIMIT_BYTES`,
+  set by ``saraban serve`` for its whole process: :func:`limit_process_heap`),
   for what the length limit does not see (sixty large values in one row,
   a CTE holding many): SQLite refuses the allocation;
 * per query, once in Python: a row factory counts the size of the values a
@@ -140,11 +141,24 @@ def budgeted_rows(row_factory: Callable[[sqlite3.Cursor, tuple], Any] | None,
 
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection) -> None:
-    """Bound every value, the process's SQLite heap, and each query's result, on Datasette's connections."""
+    """Bound every value, each LIKE, and each query's result, on every connection Datasette opens."""
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     conn.setlimit(sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH, MAX_LIKE_PATTERN_BYTES)
-    conn.execute(f"PRAGMA hard_heap_limit = {HEAP_LIMIT_BYTES}")  # process-wide; the same on every call
     conn.row_factory = budgeted_rows(conn.row_factory)
+
+
+def limit_process_heap(limit: int = HEAP_LIMIT_BYTES) -> None:
+    """Cap the SQLite heap of this whole process (0: no cap); ``saraban serve`` calls it once.
+
+    SQLite keeps the cap for the process, every connection counted (Datasette's, the
+    page view's, any other), so it is not set per connection: a process that embeds
+    the site (the tests) keeps its own SQLite unbounded.
+    """
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute(f"PRAGMA hard_heap_limit = {int(limit)}")
+    finally:
+        conn.close()
 
 
 def carries_sql(query: dict[str, list[str]]) -> bool:

@@ -372,6 +372,7 @@ def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = 8001,
                               public_sql=public_sql)
     db.close()
     register_plugins()
+    guard.limit_process_heap()  # SQLite's heap in this server process (db/guard.py)
     with tempfile.TemporaryDirectory(prefix="saraban-serve-") as tmp:
         meta_file = Path(tmp) / "metadata.json"
         meta_file.write_text(json.dumps(metadata, ensure_ascii=False, indent=2), encoding="utf-8")
