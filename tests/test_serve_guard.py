@@ -100,6 +100,26 @@ def test_anonymous_visitors_cannot_run_their_own_sql(call, path):
     assert status == 200
 
 
+@pytest.mark.parametrize("sql", [
+    "insert into documents (doc_id, status) values ('x', 'ok')",
+    "update documents set status = 'failed'",
+    "delete from documents",
+    "select 1; delete from documents",
+    "attach database '/tmp/x.db' as x",
+    "vacuum into '/tmp/copy.db'",
+    "pragma writable_schema = 1",
+    "select readfile('/etc/passwd')",
+    "select writefile('/tmp/x', 'x')",
+    "select load_extension('/tmp/x.so')",
+    "with x as (select 1) delete from documents",
+])
+def test_signed_in_sql_still_cannot_write_or_touch_files(call, sql):
+    status, body, _ = call("/saraban.json?sql=" + q(sql), signed_in=True)
+    assert status in (400, 403), body
+    _, rows, _ = call("/saraban/documents.json?_shape=array&_col=status", signed_in=True)
+    assert len(rows) == 5 and {r["status"] for r in rows} == {"ok"}
+
+
 def test_public_sql_opens_the_sql_box_with_the_same_bounds(db_path):
     """`saraban serve --public-sql`: for a site on a private network."""
     ds = make_datasette(db_path, public_sql=True)
