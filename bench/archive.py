@@ -39,7 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import corpus  # noqa: E402
+from saraban import corpus  # noqa: E402
 
 THAI_FONT = Path("/usr/share/fonts/truetype/tlwg/Laksaman.ttf")
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
@@ -158,7 +158,7 @@ def write_pdf_archive(folder: Path, n: int, *, seed: int = 11, lines_per_page: i
 def pdf_supported() -> bool:
     """True when this build reads PDFs (the PDF reader lands from the ingest branch)."""
     try:
-        import ingest.pdf  # noqa: F401
+        import saraban.ingest.pdf  # noqa: F401
     except ImportError:
         return False
     return True
@@ -217,7 +217,7 @@ def run_cli(args: list[str]) -> dict:
 
 def baseline_reprocess(db_path: Path, limit: int) -> float:
     """Docs/s of the plain loop (documents_to_reprocess, process_text, save_reprocessed) in this process."""
-    from db.store import documents_to_reprocess, open_store, save_reprocessed
+    from saraban.db.store import documents_to_reprocess, open_store, save_reprocessed
     from saraban.pipeline import PAGE_BREAK, process_text
 
     db = open_store(db_path)

@@ -22,8 +22,8 @@ from pathlib import Path
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
-from corpus import samples_dir  # noqa: E402
-from db.store import open_store, save_document, search_pages, search_pages_like  # noqa: E402
+from saraban.corpus import samples_dir  # noqa: E402
+from saraban.db.store import open_store, save_document, search_pages, search_pages_like  # noqa: E402
 from saraban.pipeline import RunContext, process_file  # noqa: E402
 
 TERMS = ["ธนาคารขยะ", "ถังขยะเปียก", "เชียงราย", "การคลัง", "งบ"]

@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import corpus  # noqa: E402
-from extractors.registry import EXTRACTORS, extract_all  # noqa: E402
-from normalizers import normalize, thai_digits_to_arabic  # noqa: E402
+from saraban import corpus  # noqa: E402
+from saraban.extractors.registry import EXTRACTORS, extract_all  # noqa: E402
+from saraban.normalizers import normalize, thai_digits_to_arabic  # noqa: E402
 
 
 def _timed(fn, texts: list[str]) -> float:

@@ -22,9 +22,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import corpus  # noqa: E402
-from extractors.registry import EXTRACTORS  # noqa: E402
-from normalizers import normalize, thai_digits_to_arabic  # noqa: E402
+from saraban import corpus  # noqa: E402
+from saraban.extractors.registry import EXTRACTORS  # noqa: E402
+from saraban.normalizers import normalize, thai_digits_to_arabic  # noqa: E402
 
 MINE = ("dates", "references", "letter", "times")
 PATHOLOGICAL = {

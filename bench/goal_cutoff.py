@@ -22,9 +22,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import corpus  # noqa: E402
-from extractors import goals  # noqa: E402
-from normalizers import thai_digits_to_arabic  # noqa: E402
+from saraban import corpus  # noqa: E402
+from saraban.extractors import goals  # noqa: E402
+from saraban.normalizers import thai_digits_to_arabic  # noqa: E402
 
 # Thai letters OCR confuses with each other (shapes differing by a tail or loop).
 CONFUSABLE = ["ดต", "บปษ", "ขชซ", "ถภฤ", "ลส", "มน", "ฝฟ", "ผพ", "ทฑ", "ฎฏ", "อฮ", "ีื", "ิี", "่้"]

@@ -29,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from ingest.pdf import read_pdf_pages  # noqa: E402
+from saraban.ingest.pdf import read_pdf_pages  # noqa: E402
 
 
 def plain_tesseract(images: list[Path], jobs: int) -> float:
@@ -49,8 +49,8 @@ def saraban_images(images: list[Path], jobs: int) -> float:
     """Saraban's image ingest, pages of all files kept ``jobs`` deep in one ordered stream."""
     from functools import partial
 
-    from ingest.images import image_frames
-    from ingest.ocr import default_engine, ocr_page, run_ordered
+    from saraban.ingest.images import image_frames
+    from saraban.ingest.ocr import default_engine, ocr_page, run_ordered
     engine = default_engine()
     start = time.perf_counter()
     sources = (partial(ocr_page, n, frame, engine=engine)
@@ -63,8 +63,8 @@ def saraban_images(images: list[Path], jobs: int) -> float:
 CHILD = """
 import sys, time
 sys.path.insert(0, {repo!r})
-from ingest.ocr import OcrEngine, OcrResult, TesseractEngine
-from ingest.pdf import read_pdf_pages
+from saraban.ingest.ocr import OcrEngine, OcrResult, TesseractEngine
+from saraban.ingest.pdf import read_pdf_pages
 class Fixed(OcrEngine):
     name = "fixed"
     def read(self, image, langs):

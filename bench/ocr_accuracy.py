@@ -36,13 +36,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from ingest.numbers import correct_numbers  # noqa: E402
-from ingest.tone_marks import restore_tone_marks  # noqa: E402
-from ingest.ocr import (  # noqa: E402
+from saraban.ingest.numbers import correct_numbers  # noqa: E402
+from saraban.ingest.tone_marks import restore_tone_marks  # noqa: E402
+from saraban.ingest.ocr import (  # noqa: E402
     DEFAULT_LANGS, OcrResult, TesseractEngine, _apply, binarize_page, deskew, join_words, reread_digit_runs,
     to_gray,
 )
-from ingest.pdf import open_pdf, render_page  # noqa: E402
+from saraban.ingest.pdf import open_pdf, render_page  # noqa: E402
 
 TOOLS = REPO.parent / "shared" / "tools"
 

@@ -29,8 +29,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
-from corpus import samples_dir  # noqa: E402
-from db.store import document_for, open_store  # noqa: E402
+from saraban.corpus import samples_dir  # noqa: E402
+from saraban.db.store import document_for, open_store  # noqa: E402
 from saraban.pipeline import process_file  # noqa: E402
 
 _EXTRACT = re.compile(r"stored\s+(\S+) .*\(extract ([0-9.]+) s, words ([0-9.]+) s\)")

@@ -14,10 +14,10 @@ import sqlite3
 
 from sqlite_utils import Database
 
-from db import schema
-from db.store import already_seen, record_duplicate, record_failure, save_document
-from ingest.triage import is_supported_name
-from saraban.errors import MissingFileError
+from saraban.db import schema
+from saraban.db.store import already_seen, record_duplicate, record_failure, save_document
+from saraban.ingest.triage import is_supported_name
+from saraban.core.errors import MissingFileError
 from saraban.pipeline import RunContext, process_file, sha256_file
 
 STORED, SEEN, DUPLICATE, FAILED = "stored", "seen", "duplicate", "failed"

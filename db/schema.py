@@ -21,9 +21,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-import corpus
-from extractors.records import Record
-from extractors.registry import EXTRACTORS, ExtractorSpec
+from saraban import corpus
+from saraban.extractors.records import Record
+from saraban.extractors.registry import EXTRACTORS, ExtractorSpec
 
 DOCUMENTS = "documents"
 PAGES = "pages"

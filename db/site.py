@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from db import schema, thai_search
+from saraban.db import schema, thai_search
 
 PLUGIN_NAME = "saraban_thai_search"
 
@@ -270,7 +270,7 @@ def make_datasette(path: str | Path, metadata: dict[str, Any] | None = None):
     """A Datasette instance on the store (for tests and embedding), Thai search loaded."""
     from datasette.app import Datasette
 
-    from db.store import open_store
+    from saraban.db.store import open_store
 
     path = Path(path)
     register_plugin()
@@ -285,7 +285,7 @@ def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = 8001) -> Non
     """Run Datasette's own ``serve`` on the store (mutable, never ``-i``) until interrupted."""
     from datasette.cli import cli as datasette_cli
 
-    from db.store import open_store
+    from saraban.db.store import open_store
 
     path = Path(path)
     db = open_store(path)  # creates the schema on a new file; the metadata reads its columns

@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from db import schema
-from extractors.registry import EXTRACTORS, ExtractorSpec, extractors_version
-from saraban import __version__
+from saraban.db import schema
+from saraban.extractors.registry import EXTRACTORS, ExtractorSpec, extractors_version
+from saraban.core import __version__
 
 if TYPE_CHECKING:
     from saraban.pipeline import DocumentResult
@@ -158,7 +158,7 @@ def _syllables(text: str) -> str:
 def _norm_pages(result: DocumentResult) -> list[str]:
     norm_pages = result.norm.text.split(_PAGE_BREAK)
     if len(norm_pages) != len(result.pages):  # a normalizer ate a page break: normalize pages alone
-        from normalizers import normalize
+        from saraban.normalizers import normalize
 
         norm_pages = [normalize(p.text).text for p in result.pages]
     return norm_pages
@@ -475,7 +475,7 @@ def search_pages_like(db: Database, query: str, limit: int = 20) -> list[dict[st
 
 def search_pages(db: Database, query: str, limit: int = 20) -> list[dict[str, Any]]:
     """Pages matching a Thai query, as Datasette's search box finds them (db.thai_search)."""
-    from db.thai_search import escape_fts_thai
+    from saraban.db.thai_search import escape_fts_thai
 
     sql = (
         f"select p.* from [{schema.PAGES}] p where p.rowid in "

@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-import corpus
-from extractors.records import Record
+from saraban import corpus
+from saraban.extractors.records import Record
 
 VERSION = "6"
 
@@ -200,7 +200,7 @@ def _subject(text: str, num_start: int, unit_end: int, counts_on_line: int) -> d
     region = next((r for r in _REGIONS if clause.startswith(r)), None)
     if region and len(clause) <= len(region) + 4:
         return {**out, "subject": region, "subject_kind": "region"}
-    from extractors.provinces import extract_provinces
+    from saraban.extractors.provinces import extract_provinces
 
     provinces = extract_provinces(clause)
     if len(provinces) == 1 and len(clause) - len(provinces[0].text) <= 8:

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from corpus import months
-from extractors.records import Record
+from saraban.corpus import months
+from saraban.extractors.records import Record
 
 VERSION = "5"
 

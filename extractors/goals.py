@@ -22,9 +22,9 @@ from functools import cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import ScoreAlignment
 
-import corpus
-from extractors._patterns import trie_regex
-from extractors.records import Record
+from saraban import corpus
+from saraban.extractors._patterns import trie_regex
+from saraban.extractors.records import Record
 
 VERSION = "3"
 

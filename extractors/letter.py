@@ -17,7 +17,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from extractors.records import Record
+from saraban.extractors.records import Record
 
 VERSION = "3"
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
-from extractors.records import Record
+from saraban.extractors.records import Record
 
 VERSION = "2"
 

@@ -19,9 +19,9 @@ from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
-import corpus
-from extractors._patterns import trie_regex
-from extractors.records import Record
+from saraban import corpus
+from saraban.extractors._patterns import trie_regex
+from saraban.extractors.records import Record
 
 VERSION = "3"
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus import agency_codes
-from extractors.records import Record
+from saraban.corpus import agency_codes
+from saraban.extractors.records import Record
 
 VERSION = "3"
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from extractors.records import Record
-from normalizers import thai_digits_to_arabic
+from saraban.extractors.records import Record
+from saraban.normalizers import thai_digits_to_arabic
 
 Extractor = Callable[[str], list[Record]]
 
@@ -24,11 +24,16 @@ class ExtractorSpec:
 
     @property
     def name(self) -> str:
-        return f"{self.fn.__module__}.{self.fn.__name__}"
+        """The function's dotted name inside the package (``extractors.dates.extract_dates``).
+
+        Without the ``saraban.`` prefix: the name stored with every record
+        stayed the same when the folders moved under one installed package.
+        """
+        return f"{self.fn.__module__.removeprefix('saraban.')}.{self.fn.__name__}"
 
 
 def _registry() -> dict[str, ExtractorSpec]:
-    from extractors import counts, dates, goals, letter, money, provinces, references, targets, times
+    from saraban.extractors import counts, dates, goals, letter, money, provinces, references, targets, times
 
     specs = [  # one line per field of spec/extraction.md, in its order; then the extra fields
         ExtractorSpec("dates", dates.extract_dates, dates.VERSION),

@@ -22,8 +22,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.records import Record
-from extractors.registry import EXTRACTORS, extract_all
+from saraban.extractors.records import Record
+from saraban.extractors.registry import EXTRACTORS, extract_all
 
 VERSION = "1"
 COMPONENT = "saraban_spans"

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import corpus
-from extractors.records import Record
+from saraban import corpus
+from saraban.extractors.records import Record
 
 VERSION = "3"
 

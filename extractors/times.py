@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.records import Record
+from saraban.extractors.records import Record
 
 VERSION = "1"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from PIL import Image, ImageSequence
 
-from ingest import Page
-from ingest.ocr import DEFAULT_LANGS, OcrEngine, default_engine, ocr_page, run_ordered
-from saraban.errors import CorruptFileError, OcrError, TooLargeError
+from saraban.ingest import Page
+from saraban.ingest.ocr import DEFAULT_LANGS, OcrEngine, default_engine, ocr_page, run_ordered
+from saraban.core.errors import CorruptFileError, OcrError, TooLargeError
 
 log = logging.getLogger(__name__)
 

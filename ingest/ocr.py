@@ -33,16 +33,16 @@ import numpy as np
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
 
-from corpus import targets
-from ingest import Page, Word
-from ingest.digits import (
+from saraban.corpus import targets
+from saraban.ingest import Page, Word
+from saraban.ingest.digits import (
     ARABIC_DIGITS, LOOKALIKE_MAX_DISTANCE, THAI_DIGITS, page_fonts, read_glyphs, reread_as_letters, reread_digits,
     reread_lookalike,
 )
-from ingest.numbers import correct_numbers
-from ingest.tone_marks import restore_tone_marks
-from normalizers.thai import compose_sara_am, thai_digits_to_arabic
-from saraban.errors import OcrError
+from saraban.ingest.numbers import correct_numbers
+from saraban.ingest.tone_marks import restore_tone_marks
+from saraban.normalizers.thai import compose_sara_am, thai_digits_to_arabic
+from saraban.core.errors import OcrError
 
 log = logging.getLogger(__name__)
 

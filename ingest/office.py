@@ -5,8 +5,8 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ingest import Page
-from saraban.errors import CorruptFileError
+from saraban.ingest import Page
+from saraban.core.errors import CorruptFileError
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

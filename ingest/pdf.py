@@ -18,13 +18,13 @@ import pdfplumber
 import pypdfium2 as pdfium
 from PIL import Image
 
-from ingest import Page
-from ingest.images import MAX_PIXELS
-from ingest.ocr import DEFAULT_LANGS, OcrEngine, default_engine, ocr_page, run_ordered
-from ingest.textlayer import (
+from saraban.ingest import Page
+from saraban.ingest.images import MAX_PIXELS
+from saraban.ingest.ocr import DEFAULT_LANGS, OcrEngine, default_engine, ocr_page, run_ordered
+from saraban.ingest.textlayer import (
     MAX_DAMAGE_SHARE, MIN_LAYER_CHARS, Damage, rebuild_text, repair_text_layer, text_layer_damage,
 )
-from saraban.errors import CorruptFileError, EncryptedPdfError, OcrError
+from saraban.core.errors import CorruptFileError, EncryptedPdfError, OcrError
 
 log = logging.getLogger(__name__)
 

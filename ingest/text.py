@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ingest import Page
-from saraban.errors import EncodingError
+from saraban.ingest import Page
+from saraban.core.errors import EncodingError
 
 
 def decode_thai_bytes(data: bytes, path: Path | str = "<bytes>") -> str:

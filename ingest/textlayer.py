@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from normalizers.thai import replace_private_use_glyphs
+from saraban.normalizers.thai import replace_private_use_glyphs
 
 # Thai marks drawn over or under the consonant before them (no advance of their own):
 # mai han-akat, sara i..sara phinthu, mai taikhu..yamakkan.

@@ -5,7 +5,7 @@ import logging
 import zipfile
 from pathlib import Path
 
-from saraban.errors import EmptyFileError, MismatchedTypeError, MissingFileError, UnsupportedFileError
+from saraban.core.errors import EmptyFileError, MismatchedTypeError, MissingFileError, UnsupportedFileError
 
 log = logging.getLogger(__name__)
 

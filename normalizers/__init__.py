@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from normalizers.thai import (
+from saraban.normalizers.thai import (
     DUPLICATED_MARK,
     SARA_AM,
     SARA_AM_TONE_FIRST,

@@ -7,7 +7,7 @@ used). Done once here, in the server, every worker forked from it starts warm,
 and so does a new pool after a worker died. ``saraban._pool_warmup_words``
 warms the pages' search words as well, for the runs that store pages.
 """
-import corpus
+from saraban import corpus
 from saraban.pipeline import process_text
 
 SAMPLES = [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(corpus.samples_dir().glob("*.txt"))]

@@ -4,7 +4,7 @@ Besides the extractors (``saraban._pool_warmup``), the pages' search words:
 PyThaiNLP's syllable dictionary takes about 0.9 s of CPU to load on the first
 page. ``saraban reprocess`` keeps the stored pages and skips this.
 """
-from db.store import page_words
+from saraban.db.store import page_words
 from saraban._pool_warmup import SAMPLES
 from saraban.pipeline import process_text
 

@@ -33,8 +33,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from db.load import DUPLICATE, FAILED, SEEN, STORED, check_stored, expand_paths
-from db.store import (
+from saraban.db.load import DUPLICATE, FAILED, SEEN, STORED, check_stored, expand_paths
+from saraban.db.store import (
     already_seen,
     Mentions,
     count_to_reprocess,
@@ -46,7 +46,7 @@ from db.store import (
     save_document,
     save_mentions,
 )
-from saraban.errors import MissingFileError, SarabanError, WorkerDiedError
+from saraban.core.errors import MissingFileError, SarabanError, WorkerDiedError
 from saraban.pipeline import PAGE_BREAK, DocumentResult, RunContext, process_file, process_text, sha256_file
 from saraban.progress import Progress
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from saraban import __version__
-from saraban.errors import SarabanError
+from saraban.core import __version__
+from saraban.core.errors import SarabanError
 
 # PyThaiNLP must never try the network (its corpus downloads): set before any import of it.
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
@@ -129,8 +129,8 @@ def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int, dask_address: str 
 
     Example: saraban ingest /archive/2567 --db saraban.db --jobs 8
     """
-    from db.load import expand_paths
-    from db.store import open_store
+    from saraban.db.load import expand_paths
+    from saraban.db.store import open_store
     from saraban.batch import ingest_archive
     from saraban.progress import Progress
 
@@ -164,7 +164,7 @@ def reprocess(db_path: Path, all_docs: bool, jobs: int, dask_address: str | None
 
     Example: saraban reprocess --db saraban.db --jobs 2
     """
-    from db.store import count_to_reprocess, open_store
+    from saraban.db.store import count_to_reprocess, open_store
     from saraban.batch import reprocess_store
     from saraban.progress import Progress
 
@@ -194,7 +194,7 @@ def serve(db_path: Path, port: int, host: str) -> None:
 
     Example: saraban serve --db saraban.db --port 8001
     """
-    from db.site import serve as serve_site
+    from saraban.db.site import serve as serve_site
 
     serve_site(db_path, host=host, port=port)
 
@@ -235,7 +235,7 @@ def watch(inbox: Path, db_path: Path, settle: float, poll: bool, poll_interval: 
     import logging
     import signal
 
-    from ingest.watch import Folders, Watcher, WatcherBusyError, WatchSettings
+    from saraban.watch import Folders, Watcher, WatcherBusyError, WatchSettings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     folders = Folders.beside(inbox, processed=processed, failed=failed, duplicates=duplicates)

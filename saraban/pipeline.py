@@ -11,18 +11,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extractors.records import Record
-from extractors.registry import EXTRACTORS, ExtractorSpec, extract_all
-from ingest import Page
-from ingest.images import read_image_pages
-from ingest.ocr import OcrEngine
-from ingest.office import read_docx_pages, read_pptx_pages
-from ingest.pdf import read_pdf_pages
-from ingest.text import read_text_pages
-from ingest.triage import triage
-from normalizers import Normalized, normalize
-from saraban import __version__
-from saraban.errors import UnsupportedFileError
+from saraban.extractors.records import Record
+from saraban.extractors.registry import EXTRACTORS, ExtractorSpec, extract_all
+from saraban.ingest import Page
+from saraban.ingest.images import read_image_pages
+from saraban.ingest.ocr import OcrEngine
+from saraban.ingest.office import read_docx_pages, read_pptx_pages
+from saraban.ingest.pdf import read_pdf_pages
+from saraban.ingest.text import read_text_pages
+from saraban.ingest.triage import triage
+from saraban.normalizers import Normalized, normalize
+from saraban.core import __version__
+from saraban.core.errors import UnsupportedFileError
 
 PAGE_BREAK = "\f"
 

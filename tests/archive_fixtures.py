@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from extractors.registry import EXTRACTORS
+from saraban.extractors.registry import EXTRACTORS
 
 REPO = Path(__file__).resolve().parent.parent
 # Columns that say when, not what: left out when two databases are compared.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ingest.ocr import OcrEngine, OcrResult
+from saraban.ingest.ocr import OcrEngine, OcrResult
 
 TLWG = Path("/usr/share/fonts/truetype/tlwg")
 FONT = TLWG / "Laksaman.ttf"
@@ -81,5 +81,5 @@ class FailingEngine(OcrEngine):
     name = "failing"
 
     def read(self, image: Image.Image, langs: str) -> OcrResult:
-        from saraban.errors import OcrError
+        from saraban.core.errors import OcrError
         raise OcrError("<page image>", "tesseract crashed (signal 11)")

@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from archive_fixtures import add_bad_files, snapshot, write_letters
-from db.load import expand_paths
-from db.store import open_store
-from extractors.records import Record
-from extractors.registry import EXTRACTORS
+from saraban.db.load import expand_paths
+from saraban.db.store import open_store
+from saraban.extractors.records import Record
+from saraban.extractors.registry import EXTRACTORS
 from saraban.batch import (
     IN_FLIGHT_PER_WORKER,
     InlineRunner,
@@ -27,7 +27,7 @@ from saraban.batch import (
     ingest_archive,
 )
 from saraban.cli import cli
-from saraban.errors import EmptyFileError, EncodingError
+from saraban.core.errors import EmptyFileError, EncodingError
 from saraban.pipeline import RunContext
 from saraban.progress import Progress
 
@@ -313,7 +313,7 @@ def test_the_summary_keeps_a_bounded_number_of_reasons():
 
 
 def test_words_segmented_on_a_worker_store_the_same_pages(tmp_path, samples):
-    from db.store import page_words, save_document
+    from saraban.db.store import page_words, save_document
     from saraban.pipeline import process_file, process_text
 
     result = process_file(samples[0])

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from db.load import ingest_paths
-from db.store import open_store
+from saraban.db.load import ingest_paths
+from saraban.db.store import open_store
 from servers import free_port, start_server, stop_server
 
 pytestmark = pytest.mark.slow

@@ -1,7 +1,7 @@
 """Reference data in corpus/: complete, and consistent with the spec."""
 from __future__ import annotations
 
-import corpus
+from saraban import corpus
 
 
 def test_seventeen_goals_in_thai_and_english():

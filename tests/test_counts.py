@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import corpus
-from extractors.counts import extract_counts
-from normalizers import thai_digits_to_arabic
+from saraban import corpus
+from saraban.extractors.counts import extract_counts
+from saraban.normalizers import thai_digits_to_arabic
 
 
 def counts(text: str) -> list[tuple[int, str]]:

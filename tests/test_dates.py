@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.dates import extract_dates
-from extractors.registry import extract_all
-from normalizers import thai_digits_to_arabic
+from saraban.extractors.dates import extract_dates
+from saraban.extractors.registry import extract_all
+from saraban.normalizers import thai_digits_to_arabic
 
 
 def isos(text: str) -> list[str]:
@@ -210,7 +210,7 @@ def test_dev_corpus_dates_f1(shared):
 
 
 def _spec():
-    from extractors.registry import EXTRACTORS
+    from saraban.extractors.registry import EXTRACTORS
 
     return EXTRACTORS["dates"]
 

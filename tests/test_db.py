@@ -5,8 +5,8 @@ import sqlite3
 
 import pytest
 
-from db import schema
-from db.store import (
+from saraban.db import schema
+from saraban.db.store import (
     already_seen,
     documents_to_reprocess,
     open_store,
@@ -17,8 +17,8 @@ from db.store import (
     search_pages,
     search_pages_like,
 )
-from extractors.registry import EXTRACTORS, extractors_version
-from saraban.errors import EncodingError
+from saraban.extractors.registry import EXTRACTORS, extractors_version
+from saraban.core.errors import EncodingError
 from saraban.pipeline import PAGE_BREAK, process_file, process_text
 
 
@@ -168,8 +168,8 @@ def test_default_tokenizer_would_not_find_thai(tmp_path):
 import dataclasses  # noqa: E402
 import re  # noqa: E402
 
-from extractors.records import Record  # noqa: E402
-from extractors.registry import ExtractorSpec  # noqa: E402
+from saraban.extractors.records import Record  # noqa: E402
+from saraban.extractors.registry import ExtractorSpec  # noqa: E402
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -256,7 +256,7 @@ def test_version_change_marks_documents_for_reprocessing(store, clock_field):
 
 from click.testing import CliRunner  # noqa: E402
 
-from db.load import ingest_paths  # noqa: E402
+from saraban.db.load import ingest_paths  # noqa: E402
 from saraban.cli import cli  # noqa: E402
 
 
@@ -401,7 +401,7 @@ def test_a_writer_waits_for_another_writers_lock(tmp_path):
 
 def test_search_column_computed_elsewhere_gives_the_same_rows(tmp_path, sample_results):
     """saraban watch splits syllables in its workers (page_words) and hands them to the writer."""
-    from db.store import page_words
+    from saraban.db.store import page_words
 
     a, b = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
     for result in sample_results:

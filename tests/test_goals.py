@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import corpus
-from extractors import goals as goals_module
-from extractors.goals import TITLE_CUTOFF, extract_goals
-from normalizers import thai_digits_to_arabic
+from saraban import corpus
+from saraban.extractors import goals as goals_module
+from saraban.extractors.goals import TITLE_CUTOFF, extract_goals
+from saraban.normalizers import thai_digits_to_arabic
 
 
 def goals(text: str) -> list[int]:

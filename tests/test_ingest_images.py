@@ -7,10 +7,10 @@ import pytest
 from click.testing import CliRunner
 from ingest_fixtures import FixedEngine, huge_png_header, page_image, text_pdf, LETTER
 
-from ingest.images import read_image_pages
-from ingest.triage import triage
+from saraban.ingest.images import read_image_pages
+from saraban.ingest.triage import triage
 from saraban.cli import cli
-from saraban.errors import CorruptFileError, EmptyFileError, MismatchedTypeError, TooLargeError
+from saraban.core.errors import CorruptFileError, EmptyFileError, MismatchedTypeError, TooLargeError
 
 
 def test_multipage_tiff_gives_one_ocr_page_per_frame(tmp_path):

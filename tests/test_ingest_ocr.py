@@ -10,11 +10,11 @@ import pytest
 from ingest_fixtures import FONT, LETTER, FixedEngine, page_image
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from ingest import Word
-from ingest.digits import reread_digits
-from ingest.numbers import fix_be_years
-from ingest.ocr import OcrResult, TesseractEngine, join_words, ocr_page, run_ordered
-from ingest.tone_marks import restore_tone_marks
+from saraban.ingest import Word
+from saraban.ingest.digits import reread_digits
+from saraban.ingest.numbers import fix_be_years
+from saraban.ingest.ocr import OcrResult, TesseractEngine, join_words, ocr_page, run_ordered
+from saraban.ingest.tone_marks import restore_tone_marks
 
 
 def _boxes(*items):

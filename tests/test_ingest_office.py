@@ -6,8 +6,8 @@ import pptx
 from docx.enum.text import WD_BREAK
 from pptx.util import Inches
 
-from ingest.office import read_docx_pages, read_pptx_pages
-from ingest.triage import triage
+from saraban.ingest.office import read_docx_pages, read_pptx_pages
+from saraban.ingest.triage import triage
 from saraban.pipeline import process_file
 
 

@@ -7,9 +7,9 @@ import sys
 import pytest
 from ingest_fixtures import LETTER, FailingEngine, FixedEngine, image_only_pdf, page_image, text_pdf
 
-from ingest.pdf import read_pdf_pages, use_text_layer
-from ingest.textlayer import Damage, repair_text_layer, text_layer_damage
-from saraban.errors import CorruptFileError, EncryptedPdfError, OcrError
+from saraban.ingest.pdf import read_pdf_pages, use_text_layer
+from saraban.ingest.textlayer import Damage, repair_text_layer, text_layer_damage
+from saraban.core.errors import CorruptFileError, EncryptedPdfError, OcrError
 
 
 def test_born_digital_thai_pdf_reads_from_its_text_layer(tmp_path):

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.letter import extract_letter_fields
-from extractors.registry import EXTRACTORS, extract_all
-from normalizers import thai_digits_to_arabic
+from saraban.extractors.letter import extract_letter_fields
+from saraban.extractors.registry import EXTRACTORS, extract_all
+from saraban.normalizers import thai_digits_to_arabic
 
 
 def fields(text: str) -> dict[str, str]:

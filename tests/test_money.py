@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.money import extract_money
-from normalizers import thai_digits_to_arabic
+from saraban.extractors.money import extract_money
+from saraban.normalizers import thai_digits_to_arabic
 
 
 def baht(text: str) -> list[int]:

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalizers import (
+from saraban.normalizers import (
     compose_sara_am,
     normalize,
     rejoin_split_sara_am,
@@ -15,7 +15,7 @@ from normalizers import (
     replace_private_use_glyphs,
     thai_digits_to_arabic,
 )
-from normalizers.thai import PUA_TO_THAI
+from saraban.normalizers.thai import PUA_TO_THAI
 
 
 @pytest.mark.parametrize(("fn", "raw", "expected"), [

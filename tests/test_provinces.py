@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import corpus
-from extractors.provinces import extract_provinces
+from saraban import corpus
+from saraban.extractors.provinces import extract_provinces
 
 
 def names(text: str) -> list[str]:

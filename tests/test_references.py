@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.references import extract_references
-from extractors.registry import EXTRACTORS, extract_all
-from normalizers import thai_digits_to_arabic
+from saraban.extractors.references import extract_references
+from saraban.extractors.registry import EXTRACTORS, extract_all
+from saraban.normalizers import thai_digits_to_arabic
 
 
 def normalized(text: str) -> list[str]:

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from archive_fixtures import snapshot, write_letters
-from db.store import count_to_reprocess, open_store
-from extractors.records import Record
-from extractors.registry import EXTRACTORS, extractors_version
-from normalizers import thai_digits_to_arabic
+from saraban.db.store import count_to_reprocess, open_store
+from saraban.extractors.records import Record
+from saraban.extractors.registry import EXTRACTORS, extractors_version
+from saraban.normalizers import thai_digits_to_arabic
 from saraban.batch import ingest_archive, reprocess_store
 from saraban.cli import cli
 from saraban.progress import Progress

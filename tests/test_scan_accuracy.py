@@ -112,7 +112,7 @@ def _records(result) -> dict:
 
 def test_the_bundled_scan_says_what_its_born_digital_twin_says():
     """corpus/samples holds one memo twice, as a born-digital PDF and as a 300-dpi scan."""
-    from corpus import samples_dir
+    from saraban.corpus import samples_dir
     from saraban.pipeline import RunContext, process_file
     ctx = RunContext()
     scan = process_file(samples_dir() / "memo_chiangmai_scan.jpg", ctx)

@@ -13,9 +13,9 @@ import urllib.request
 
 import pytest
 
-from db.load import ingest_paths
-from db.site import build_metadata, make_datasette
-from db.store import open_store, save_document
+from saraban.db.load import ingest_paths
+from saraban.db.site import build_metadata, make_datasette
+from saraban.db.store import open_store, save_document
 from saraban.pipeline import process_text
 from servers import free_port, start_server, stop_server
 
@@ -178,7 +178,7 @@ def test_site_is_read_only(get, db_path):
     _, queries = get("/saraban.json")
     assert all(not query.get("write") for query in queries["queries"])
     _, plugins = get("/-/plugins.json")
-    assert [p["name"] for p in plugins] == ["db.thai_search"]  # the only plugin: no write plugins
+    assert [p["name"] for p in plugins] == ["saraban.db.thai_search"]  # the only plugin: no write plugins
     _, count = get("/saraban/documents.json?_shape=array&_col=doc_id")
     assert len(count) == 6
 

@@ -8,8 +8,8 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
-from extractors.registry import EXTRACTORS  # noqa: E402
-from extractors.spacy_component import COMPONENT, SPANS_KEY, saraban_nlp  # noqa: E402
+from saraban.extractors.registry import EXTRACTORS  # noqa: E402
+from saraban.extractors.spacy_component import COMPONENT, SPANS_KEY, saraban_nlp  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.targets import extract_targets
-from normalizers import thai_digits_to_arabic
+from saraban.extractors.targets import extract_targets
+from saraban.normalizers import thai_digits_to_arabic
 
 
 def targets(text: str) -> list[tuple[str, bool]]:

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.times import extract_times
-from normalizers import thai_digits_to_arabic
+from saraban.extractors.times import extract_times
+from saraban.normalizers import thai_digits_to_arabic
 
 
 def isos(text: str) -> list[str]:

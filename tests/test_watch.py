@@ -18,13 +18,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db.store import already_seen, document_for, open_store, record_failure, save_document
-from ingest.text import decode_thai_bytes
-from ingest.watch import DUPLICATE, FAILED, RESUMED, STORED, Folders, Watcher, WatchSettings
-from ingest.watch.filing import ERROR_SUFFIX, is_planned_for, move_file, note_path, plan_destination, today
-from ingest.watch.filter import is_safe_file, is_wanted_name, is_wanted_path
-from ingest.watch.tracker import Signature, StabilityTracker
-from saraban.errors import EncodingError
+from saraban.db.store import already_seen, document_for, open_store, record_failure, save_document
+from saraban.ingest.text import decode_thai_bytes
+from saraban.watch import DUPLICATE, FAILED, RESUMED, STORED, Folders, Watcher, WatchSettings
+from saraban.watch.filing import ERROR_SUFFIX, is_planned_for, move_file, note_path, plan_destination, today
+from saraban.watch.filter import is_safe_file, is_wanted_name, is_wanted_path
+from saraban.watch.tracker import Signature, StabilityTracker
+from saraban.core.errors import EncodingError
 from saraban.pipeline import process_file
 
 pytestmark = pytest.mark.issue(6)
@@ -541,7 +541,7 @@ def test_a_crash_between_link_and_unlink_is_finished_on_restart(tmp_path, sample
 
 def test_words_computed_beforehand_store_the_same_rows(tmp_path, samples):
     """The watcher tokenizes in its workers and hands the words to save_document."""
-    from db.store import page_words
+    from saraban.db.store import page_words
 
     result = process_file(next(s for s in samples if s.name == "report_q2.txt"))
     a, b = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
@@ -578,8 +578,8 @@ def test_a_big_document_does_not_hold_up_the_memos_behind_it(tmp_path, samples, 
 
 
 def test_one_watcher_per_inbox(tmp_path):
-    from ingest.watch import WatcherBusyError
-    from ingest.watch.loop import _inbox_lock
+    from saraban.watch import WatcherBusyError
+    from saraban.watch.loop import _inbox_lock
 
     folders = Folders.beside(tmp_path / "inbox")
     folders.inbox.mkdir()
@@ -654,7 +654,7 @@ def _dies_on_bomb(text: str) -> list:
 
 
 def test_a_file_that_kills_its_worker_is_failed_and_the_rest_go_on(tmp_path, samples):
-    from extractors.registry import EXTRACTORS, ExtractorSpec
+    from saraban.extractors.registry import EXTRACTORS, ExtractorSpec
     from saraban.pipeline import RunContext
 
     inbox = tmp_path / "inbox"

@@ -4,7 +4,7 @@ One coordinating thread owns the database and every move. Around it:
 
 * file events (watchdog) and a rescan of the whole inbox (at start, then on a
   timer, because events are lost on network shares and while stopped) feed a
-  :class:`~ingest.watch.tracker.StabilityTracker`;
+  :class:`~saraban.watch.tracker.StabilityTracker`;
 * a file that has settled is hashed in a small thread pool, then pre-checked
   in order (still the same file? bytes stored already? a move left over from a
   crash?);
@@ -38,12 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db.store import (
+from saraban.db.store import (
     STATUS_OK, already_seen, document_for, open_store, page_words, record_duplicate, record_failure, save_document,
 )
-from ingest.watch.filing import Folders, find_linked, is_planned_for, move_file, note_path, plan_destination, write_note
-from ingest.watch.filter import is_ignored_dir_name, is_safe_file, is_wanted_name, is_wanted_path, relative_to_inbox
-from ingest.watch.tracker import DEFAULT_SETTLE_S, Signature, StabilityTracker
+from saraban.watch.filing import Folders, find_linked, is_planned_for, move_file, note_path, plan_destination, write_note
+from saraban.watch.filter import is_ignored_dir_name, is_safe_file, is_wanted_name, is_wanted_path, relative_to_inbox
+from saraban.watch.tracker import DEFAULT_SETTLE_S, Signature, StabilityTracker
 from saraban.pipeline import DocumentResult, RunContext, process_file, sha256_file
 
 log = logging.getLogger("saraban.watch")
@@ -403,7 +403,7 @@ class Watcher:
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         mp = multiprocessing.get_context(method)
         if method == "forkserver":
-            mp.set_forkserver_preload(["saraban.pipeline", "ingest.watch.loop"])
+            mp.set_forkserver_preload(["saraban.pipeline", "saraban.watch.loop"])
         pool = ProcessPoolExecutor(max_workers=self.settings.jobs, mp_context=mp, initializer=_init_worker,
                                    initargs=(os.getpid(),))
         for f in [pool.submit(_ready) for _ in range(self.settings.jobs)]:

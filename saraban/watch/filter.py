@@ -12,7 +12,7 @@ import os
 import stat
 from pathlib import Path
 
-from ingest.triage import is_supported_name
+from saraban.ingest.triage import is_supported_name
 
 # Folders that sync tools, NASes and other OSes leave behind; nothing in them is a document.
 IGNORED_DIRS = frozenset({
