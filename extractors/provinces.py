@@ -7,9 +7,19 @@ Thai has no spaces between words, so ``เผยแพร่`` ("publish") holds
 of แพร่. Where the neighbouring letters are Thai, PyThaiNLP's dictionary
 tokenizer decides whether the name's edges are word edges. Province names
 that are everyday words (``เลย`` "at all", ``ตาก`` "to dry") count only after
-``จ.``/``จังหวัด`` or beside another province. English names, often misspelt
+``จ.``/``จังหวัด``, a town municipality or district (``เทศบาลเมืองตาก``,
+``อำเภอเมืองน่าน``) or beside another province. English names, often misspelt
 in tables typed by hand (``Khon Keen``, ``Buengkan``), are fuzzy-matched with
 rapidfuzz. Two-letter codes (``พล``) are never read as provinces.
+
+English province names are people's names and firms' names too (issue 14).
+An English name counts when it stands alone among capitalised words, or
+beside place words (``Surin Province``, ``Changwat Nakhon Phanom``, ``Khon Kaen
+University``) or other provinces (a list or a table row: ``Surin Tak``). Glued
+to other capitalised words it is part of a longer name and does not count
+(``Surin Kaewmanee``, ``Trang Seafood Cooperative``, ``Nan Engineering``), nor
+after a person's title (``Mr. Chumphon``); inside another word it never did
+(``Loeiwattana``).
 """
 from __future__ import annotations
 
@@ -23,7 +33,7 @@ from saraban import corpus
 from saraban.extractors._patterns import trie_regex
 from saraban.extractors.records import Record
 
-VERSION = "3"
+VERSION = "4"
 
 # Fuzzy cut-off for English names, compared lowercased without spaces or
 # hyphens (rapidfuzz ratio, 0-100). Measured on the 77 names and their aliases
@@ -49,7 +59,7 @@ _FUZZY_PREFIX = re.compile(r"จ\.[ \t]?|จังหวัด")
 AMBIGUOUS_TH = frozenset({"เลย", "ตาก", "แพร่", "น่าน", "ชุมพร"})
 # Written before a name, these make it a province: จ.เชียงราย, จังหวัดพิษณุโลก,
 # นายกเทศมนตรีนครพิษณุโลก (a city municipality names its province).
-_PROVINCE_PREFIX = re.compile(r"(?:จ\.|จังหวัด|นคร)\s*$")
+_PROVINCE_PREFIX = re.compile(r"(?:จ\.|จังหวัด|นคร|เทศบาลเมือง|อำเภอเมือง|อ\.[ \t]?เมือง)\s*$")
 # Written before a name, these make it a road, district or subdistrict of the
 # same name (ถนนพิษณุโลก is a street in Bangkok; อ.ตากใบ a district).
 _PLACE_PREFIX = re.compile(r"(?:ถนน|ถ\.|ซอย|ซ\.|อำเภอ|อ\.|ตำบล|ต\.|แขวง|หมู่บ้าน|บ้าน|วัด)\s*$")
@@ -63,6 +73,19 @@ _EN_RUN = re.compile(r"[A-Z](?<!\w[A-Z])[A-Za-z]+(?:[ \-][A-Z][A-Za-z]*)*\b")
 _EN_WORD = re.compile(r"[A-Za-z]+")
 _EN_MAX_WORDS = 5
 _SPACES_HYPHENS = re.compile(r"[\s\-]+")
+# Capitalised words that may stand beside an English province name and leave it a
+# place: place and public-body words, and the small words that open a sentence or
+# a heading ("In Surin, ...", "The Surin Provincial Office").
+_EN_PLACE_WORDS = frozenset("""
+province provinces provincial changwat city municipality municipal district districts amphoe amphur
+mueang muang town region regional office hall university rajabhat hospital airport police court governor
+administrative organization organisation pao station campus area border northeast northern north south
+southern east eastern west western central upper lower thailand thai kingdom
+the a an in at from to of for and or by on with both all this these those across near around throughout
+between via
+""".split())
+# A person's title before a name: Mr. Surin, Dr Chumphon, Khun Nan.
+_EN_PERSON_BEFORE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Khun|Gen|Lt|Col|Capt|Pol|Sir|Madam)\.?|H\.E\.)[ \t]*$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -246,31 +269,58 @@ def _english_fuzzy(candidate: str, cutoff: float) -> tuple[float, int] | None:
 
 
 def _english_mentions(text: str) -> list[ProvinceMention]:
-    rows = _english_names()[1]
-    index = _english_index()
     found: list[ProvinceMention] = []
     for run in _EN_RUN.finditer(text):
-        words = list(_EN_WORD.finditer(run[0]))
-        i = 0
-        while i < len(words):
-            best = None  # (score, n_words, row)
-            for n in range(min(_EN_MAX_WORDS, len(words) - i), 0, -1):
-                s, e = words[i].start(), words[i + n - 1].end()
-                candidate = _squash(run[0][s:e])
-                if len(candidate) <= EN_EXACT_MAX_LEN:
-                    hit = (100.0, index[candidate]) if candidate in index else None
-                else:
-                    hit = _english_fuzzy(candidate, EN_CUTOFF)
-                if hit and (best is None or hit[0] > best[0]):
-                    best = (hit[0], n, rows[hit[1]])
-            if best is None:
-                i += 1
-                continue
-            score, n, row = best
-            s, e = run.start() + words[i].start(), run.start() + words[i + n - 1].end()
-            found.append(ProvinceMention(text=text[s:e], start=s, end=e, name=row["name_th"],
-                                         name_en=row["name_en"], confidence=score / 100))
-            i += n
+        if _EN_PERSON_BEFORE.search(text, max(0, run.start() - 8), run.start()):
+            continue
+        found += _standing_as_places(_run_mentions(text, run))
+    return found
+
+
+def _standing_as_places(mentions: list[tuple[ProvinceMention, int, int, list[str]]]) -> list[ProvinceMention]:
+    """The mentions of one capitalised run that stand as places, not inside a longer name.
+
+    Each item is (mention, first word, end word, the run's words): a mention is
+    kept when every word of the run beside it is a place word or part of
+    another province named in the run.
+    """
+    if not mentions:
+        return []
+    words = mentions[0][3]
+    covered = [False] * len(words)
+    for _, i, j, _ in mentions:
+        covered[i:j] = [True] * (j - i)
+    ok = [covered[k] or w.lower() in _EN_PLACE_WORDS for k, w in enumerate(words)]
+    return [p for p, i, j, _ in mentions if all(ok[:i]) and all(ok[j:])]
+
+
+def _run_mentions(text: str, run: re.Match[str]) -> list[tuple[ProvinceMention, int, int, list[str]]]:
+    """Province names in one run of capitalised words, longest and best first, with their word span."""
+    rows = _english_names()[1]
+    index = _english_index()
+    found: list[tuple[ProvinceMention, int, int, list[str]]] = []
+    words = list(_EN_WORD.finditer(run[0]))
+    names = [w[0] for w in words]
+    i = 0
+    while i < len(words):
+        best = None  # (score, n_words, row)
+        for n in range(min(_EN_MAX_WORDS, len(words) - i), 0, -1):
+            s, e = words[i].start(), words[i + n - 1].end()
+            candidate = _squash(run[0][s:e])
+            if len(candidate) <= EN_EXACT_MAX_LEN:
+                hit = (100.0, index[candidate]) if candidate in index else None
+            else:
+                hit = _english_fuzzy(candidate, EN_CUTOFF)
+            if hit and (best is None or hit[0] > best[0]):
+                best = (hit[0], n, rows[hit[1]])
+        if best is None:
+            i += 1
+            continue
+        score, n, row = best
+        s, e = run.start() + words[i].start(), run.start() + words[i + n - 1].end()
+        found.append((ProvinceMention(text=text[s:e], start=s, end=e, name=row["name_th"],
+                                      name_en=row["name_en"], confidence=score / 100), i, i + n, names))
+        i += n
     return found
 
 
@@ -286,6 +336,10 @@ def extract_provinces(text: str) -> list[ProvinceMention]:
     >>> [(p.name, round(p.confidence, 2)) for p in extract_provinces("ศาลากลางจังหวัดพิษณุโลค")]
     [('พิษณุโลก', 0.93)]
     >>> extract_provinces("ได้นำไปเผยแพร่ ที่ พล ๐๐๑๗.๓ ไม่ดีเลย")
+    []
+    >>> [p.name for p in extract_provinces("Changwat Surin, Si Sa Ket Province and Buri Ram")]
+    ['สุรินทร์', 'ศรีสะเกษ', 'บุรีรัมย์']
+    >>> extract_provinces("Mr. Chumphon Sriwong of Trang Seafood Co., Ltd. and the Loeiwattana Foundation")
     []
     """
     thai = _thai_mentions(text)

@@ -87,3 +87,44 @@ def test_never_raises_and_spans_point_at_text(text):
 def test_any_string(text):
     for p in extract_provinces(text):
         assert text[p.start:p.end] == p.text
+
+
+# Issue 14: English province names are people's and firms' names too: counted where they stand as places.
+@pytest.mark.issue(14)
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("observers from Changwat Nakhon Phanom", ["นครพนม"], id="changwat-before"),
+    pytest.param("the Sakon Nakhon Province office", ["สกลนคร"], id="province-after"),
+    pytest.param("The Surin Provincial Office", ["สุรินทร์"], id="sentence-opening-word-and-place-word"),
+    pytest.param("in 4 provinces: Si Sa Ket, Buri Ram, Surin and Yasothon",
+                 ["ศรีสะเกษ", "บุรีรัมย์", "สุรินทร์", "ยโสธร"], id="list-of-provinces"),
+    pytest.param("Suphan Buri\tSurat Thani\tSurin\tTak", ["สุพรรณบุรี", "สุราษฎร์ธานี", "สุรินทร์", "ตาก"],
+                 id="table-row-of-provinces"),
+    pytest.param("Khon Kaen University", ["ขอนแก่น"], id="public-body-named-after-its-province"),
+    pytest.param("In Trang, fishers", ["ตรัง"], id="opening-preposition"),
+    pytest.param("Mr. Surin Kaewmanee, chair of the committee", [], id="person-with-surname"),
+    pytest.param("assigned to Mr. Chumphon for review", [], id="person-title-alone"),
+    pytest.param("Dr Nan will speak", [], id="person-title-without-dot"),
+    pytest.param("thanked the Trang Seafood Cooperative", [], id="firm-name"),
+    pytest.param("Nan Engineering Co., Ltd. offered", [], id="company-name"),
+    pytest.param("the Loeiwattana Foundation", [], id="inside-another-word"),
+    pytest.param("Loei-Tech Solutions", [], id="hyphen-joined-firm-name"),
+    pytest.param("Tak Bai district of Narathiwat", ["นราธิวาส"], id="district-named-with-a-province-word"),
+    # Thai: a town municipality or district names its province, even an everyday word's
+    pytest.param("ณ สำนักงานเทศบาลเมืองตาก", ["ตาก"], id="town-municipality-tak"),
+    pytest.param("อำเภอเมืองน่าน", ["น่าน"], id="mueang-district-nan"),
+    pytest.param("อ.เมืองเลย", ["เลย"], id="mueang-district-abbr-loei"),
+    pytest.param("ไม่เป็นบ้านเป็นเมืองเลย", [], id="idiom-mueang-loei"),
+])
+def test_issue14_place_signals(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.issue(14)
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Surin", "Trang", "Nan", "Mr. ", "Dr ", "Province", "Changwat", "Seafood",
+                                 "Khon Kaen", " ", ", ", " and ", "-", "The ", "เทศบาลเมือง", "ตาก", "\t"]),
+                max_size=15).map("".join))
+def test_place_signals_never_raise_and_spans_point_at_text(text):
+    for p in extract_provinces(text):
+        assert text[p.start:p.end] == p.text
+        assert p.name in {row["name_th"] for row in corpus.provinces()}
