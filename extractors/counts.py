@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from saraban import corpus
+from saraban.extractors._patterns import trie_regex
 from saraban.extractors.records import Record
 
 VERSION = "7"
@@ -51,6 +52,9 @@ _LABEL_BEFORE = re.compile(
 _REGIONS = ("ภาคตะวันออกเฉียงเหนือ", "ภาคตะวันออก", "ภาคตะวันตก", "ภาคเหนือ", "ภาคใต้", "ภาคกลาง", "ภาคอีสาน")
 _BULLET = re.compile(r"[ \t\-•*·●○▪]*(?:\(?\d{1,2}[).][ \t]*)?[ \t\-•*·]*")
 _FILLER = re.compile(r"[ \t]*(?:มี|รวม|ทั้งสิ้น|ทั้งหมด|จำนวน|ทั้ง|คิดเป็น|ได้แก่|:)*[ \t]*$")
+# Filler words before a number fill at most this many characters: a subject itself
+# is at most SUBJECT_MAX_LEN, so a clause whose filler starts farther back is no subject.
+_FILLER_REACH = 80
 _PERCENT_AFTER = re.compile(r"[ \t]*\(?[ \t]*(?:คิดเป็น)?[ \t]*(?:ร้อยละ[ \t]*(?P<a>\d+(?:\.\d+)?)|(?P<b>\d+(?:\.\d+)?)[ \t]*%)")
 _GOAL_IN_CLAUSE = re.compile(r"(?:เป้าหมายหลัก(?:[ \t]*SDGs?)?[ \t]*ที่|SDGs?[ \t]*(?:ที่)?|[Gg]oal)[ \t]*(?P<n>1[0-7]|[1-9])(?!\d)")
 # "จำนวนโครงการ … มีจำนวน ๗๔๒": the unit right after (or before) จำนวน, its number later.
@@ -104,25 +108,29 @@ def _unit_pattern() -> re.Pattern[str]:
 # Thai number words: digits, then places; a number starts with a digit word or สิบ.
 _DIGIT_WORDS = "หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า"
 _NUMBER_WORDS = rf"(?:{_DIGIT_WORDS}|ศูนย์|สิบ|ยี่|เอ็ด|ร้อย|พัน|หมื่น|แสน|ล้าน)"
-# "หลายสิบคน", "นับร้อยคน" (tens, hundreds of people): a vague amount, not a count
-_VAGUE_BEFORE = r"(?<!หลาย)(?<!นับ)(?<!หลัก)(?<!เป็น)"
+# "หลายสิบคน", "นับร้อยคน" (tens, hundreds of people): a vague amount, not a count.
+# Checked after a match, not as a look-behind: a pattern that opens with words lets
+# the regex engine skip to the next letter that can start one (4x faster, issue 14).
+_VAGUE_BEFORE = re.compile(r"(?:หลาย|นับ|หลัก|เป็น)$")
 
 
 @cache
 def _word_pattern() -> re.Pattern[str]:
     """A Thai word number and the unit right after it: สองร้อยโครงการ, หนึ่งพันสามร้อย คน."""
     return re.compile(
-        rf"{_VAGUE_BEFORE}(?P<w>(?:{_DIGIT_WORDS}|สิบ|ยี่สิบ){_NUMBER_WORDS}*)[ \t]*(?P<unit>" + _units_regex() + ")"
+        rf"(?P<w>(?:{_DIGIT_WORDS}|สิบ|ยี่สิบ){_NUMBER_WORDS}*)[ \t]*(?P<unit>" + _units_regex() + ")"
     )
 
 
 @cache
 def _english_pattern() -> re.Pattern[str]:
     """A number, an optional million/thousand, and an English unit word: 1,250 villages."""
-    words = sorted(corpus.english_units(), key=len, reverse=True)
+    words = [w.lower() for w in corpus.english_units()]
+    # a Latin letter must follow the number before the case-blind word list is tried:
+    # most numbers in a Thai letter are followed by Thai (2.5x faster, issue 14)
     return re.compile(
-        _NUMBER + r"[ \t]*(?:(?P<mult>million|thousand)[ \t]+)?(?P<unit>(?i:"
-        + "|".join(map(re.escape, words)) + r"))\b"
+        _NUMBER + r"(?=[ \t]*[A-Za-z])[ \t]*(?:(?P<mult>million|thousand)[ \t]+)?(?P<unit>(?i:"
+        + trie_regex(words) + r"))\b"
     )
 
 
@@ -149,6 +157,8 @@ def _word_counts(text: str, non_heads: re.Pattern[str] | None) -> list[tuple[int
     found = []
     for m in _word_pattern().finditer(text):
         if non_heads is not None and non_heads.match(text, m.start("unit")):
+            continue
+        if _VAGUE_BEFORE.search(text, max(0, m.start() - 4), m.start()):
             continue
         value = _thai_words_to_int(m["w"])
         # หนึ่ง before a noun is an article or a slogan's word, not a count of one
@@ -257,7 +267,8 @@ def _subject(text: str, num_start: int, unit_end: int, counts_on_line: int) -> d
     clause_start = bullet.end() if bullet else line_start
     is_item = clause_start > line_start and text[line_start:clause_start].strip() != ""
     raw = text[clause_start:num_start]
-    filler = _FILLER.search(raw)
+    # only the tail can be filler: searching a long line's whole head cost 40% of this function
+    filler = _FILLER.search(raw, max(0, len(raw) - _FILLER_REACH))
     clause = raw[:filler.start()] if filler else raw
     said_jamnuan = "จำนวน" in raw[len(clause):] if filler else False
     pct = _PERCENT_AFTER.match(text, unit_end)

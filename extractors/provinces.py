@@ -108,8 +108,16 @@ def _thai_names() -> dict[str, dict[str, str]]:
 
 @cache
 def _thai_pattern() -> re.Pattern[str]:
-    prefix = r"(?P<prefix>จ\.\s*|จังหวัด\s*)?"
-    return re.compile(prefix + "(?P<name>" + trie_regex(list(_thai_names())) + ")")
+    """The names alone: จ./จังหวัด before one is looked for behind it (``_PREFIX_BEFORE``).
+
+    A pattern that may open with an optional prefix is tried in full at every
+    position; the names' trie alone lets the regex engine skip faster (2.5x, issue 14).
+    """
+    return re.compile("(?P<name>" + trie_regex(list(_thai_names())) + ")")
+
+
+_PREFIX_BEFORE = re.compile(r"(?:จ\.|จังหวัด)\s*$")
+_PREFIX_REACH = 24
 
 
 def _squash(s: str) -> str:
@@ -162,7 +170,9 @@ def _thai_mentions(text: str) -> list[ProvinceMention]:
     found: list[ProvinceMention] = []
     for m in _thai_pattern().finditer(text):
         name_start, end = m.start("name"), m.end("name")
-        has_prefix = m["prefix"] is not None
+        prefix = _PREFIX_BEFORE.search(text, max(0, name_start - _PREFIX_REACH), name_start)
+        has_prefix = prefix is not None
+        start = prefix.start() if prefix else name_start
         before = text[max(0, name_start - 16):name_start]
         if not has_prefix and (_PLACE_PREFIX.search(before) or _PERSON_PREFIX.search(before)):
             continue
@@ -174,7 +184,7 @@ def _thai_mentions(text: str) -> list[ProvinceMention]:
                 continue
         row = names[m["name"]]
         found.append(ProvinceMention(
-            text=m[0], start=m.start(), end=end, name=row["name_th"], name_en=row["name_en"],
+            text=text[start:end], start=start, end=end, name=row["name_th"], name_en=row["name_en"],
             confidence=1.0 if prefixed or row["name_th"] not in AMBIGUOUS_TH else 0.9,
         ))
     return found
@@ -270,56 +280,63 @@ def _english_fuzzy(candidate: str, cutoff: float) -> tuple[float, int] | None:
 
 def _english_mentions(text: str) -> list[ProvinceMention]:
     found: list[ProvinceMention] = []
+    rows = _english_names()[1]
     for run in _EN_RUN.finditer(text):
-        if _EN_PERSON_BEFORE.search(text, max(0, run.start() - 8), run.start()):
+        names = _run_places(run[0])
+        if not names or _EN_PERSON_BEFORE.search(text, max(0, run.start() - 8), run.start()):
             continue
-        found += _standing_as_places(_run_mentions(text, run))
+        for s, e, score, row_index in names:
+            row = rows[row_index]
+            s, e = run.start() + s, run.start() + e
+            found.append(ProvinceMention(text=text[s:e], start=s, end=e, name=row["name_th"],
+                                         name_en=row["name_en"], confidence=score / 100))
     return found
 
 
-def _standing_as_places(mentions: list[tuple[ProvinceMention, int, int, list[str]]]) -> list[ProvinceMention]:
-    """The mentions of one capitalised run that stand as places, not inside a longer name.
+@lru_cache(maxsize=8192)
+def _run_places(run: str) -> tuple[tuple[int, int, float, int], ...]:
+    """(start, end, score, row in ``_english_names()``) of the provinces a run of
+    capitalised words names as places, offsets into the run.
 
-    Each item is (mention, first word, end word, the run's words): a mention is
-    kept when every word of the run beside it is a place word or part of
-    another province named in the run.
+    Kept per process: the same runs come back in every letter (SDGs, UNDP,
+    Thailand: 158 distinct runs of 365 in the dev texts).
     """
-    if not mentions:
-        return []
-    words = mentions[0][3]
+    found = _run_mentions(run)
+    if not found:
+        return ()
+    words = found[0][6]
     covered = [False] * len(words)
-    for _, i, j, _ in mentions:
+    for *_, i, j, _ in found:
         covered[i:j] = [True] * (j - i)
+    # a name beside words that are neither place words nor other provinces is part of a longer name
     ok = [covered[k] or w.lower() in _EN_PLACE_WORDS for k, w in enumerate(words)]
-    return [p for p, i, j, _ in mentions if all(ok[:i]) and all(ok[j:])]
+    return tuple((s, e, score, row) for s, e, score, row, i, j, _ in found if all(ok[:i]) and all(ok[j:]))
 
 
-def _run_mentions(text: str, run: re.Match[str]) -> list[tuple[ProvinceMention, int, int, list[str]]]:
-    """Province names in one run of capitalised words, longest and best first, with their word span."""
-    rows = _english_names()[1]
+def _run_mentions(run: str) -> list[tuple[int, int, float, int, int, int, list[str]]]:
+    """Province names in one run of capitalised words, longest and best first:
+    (start, end, score, row, first word, end word, the run's words)."""
     index = _english_index()
-    found: list[tuple[ProvinceMention, int, int, list[str]]] = []
-    words = list(_EN_WORD.finditer(run[0]))
+    found: list[tuple[int, int, float, int, int, int, list[str]]] = []
+    words = list(_EN_WORD.finditer(run))
     names = [w[0] for w in words]
     i = 0
     while i < len(words):
         best = None  # (score, n_words, row)
         for n in range(min(_EN_MAX_WORDS, len(words) - i), 0, -1):
             s, e = words[i].start(), words[i + n - 1].end()
-            candidate = _squash(run[0][s:e])
+            candidate = _squash(run[s:e])
             if len(candidate) <= EN_EXACT_MAX_LEN:
                 hit = (100.0, index[candidate]) if candidate in index else None
             else:
                 hit = _english_fuzzy(candidate, EN_CUTOFF)
             if hit and (best is None or hit[0] > best[0]):
-                best = (hit[0], n, rows[hit[1]])
+                best = (hit[0], n, hit[1])
         if best is None:
             i += 1
             continue
         score, n, row = best
-        s, e = run.start() + words[i].start(), run.start() + words[i + n - 1].end()
-        found.append((ProvinceMention(text=text[s:e], start=s, end=e, name=row["name_th"],
-                                      name_en=row["name_en"], confidence=score / 100), i, i + n, names))
+        found.append((words[i].start(), words[i + n - 1].end(), score, row, i, i + n, names))
         i += n
     return found
 
