@@ -71,6 +71,12 @@ _MISGROUPED = re.compile(
     rf"(?P<a>\d(?<![\d.,/]\d)\d*(?:,\d{{2,}})+)(?P<frac>\.\d+)?{_CLOSE}\s*(?P<mult>{_MULT})?\s*{_BAHT_TH}"
 )
 _GROUPED_WELL = re.compile(r"\d{1,3}(?:,\d{3})+")
+# A comma before two digits or before four and more, or after four digits: without one,
+# no amount is misgrouped (a scan for a comma skips the rest of the text; the full
+# pattern is tried at every digit).
+_MISGROUPED_HINT = re.compile(r",\d\d(?!\d)|,\d{4}|(?<=\d{4}),\d")
+# The English forms need one of these words: most Thai letters have none.
+_ENGLISH_HINT = re.compile(r"[Bb]aht|BAHT|THB|฿")
 # ลบ. is the financial pages' abbreviation of ล้านบาท.
 _MILLION_ABBR = re.compile(rf"(?P<a>{_NUM})\s*ลบ\.")
 # 2.5 million baht | 1,000 THB | THB 1,000 | ฿1,000
@@ -149,7 +155,7 @@ def extract_money(text: str) -> list[Money]:
                 add(m.start("b"), m.end(), _whole_baht(b * mult))
         else:
             add(m.start(), m.end(), _whole_baht(a * mult))
-    if "," in text:
+    if _MISGROUPED_HINT.search(text):
         for m in _MISGROUPED.finditer(text):
             if _GROUPED_WELL.fullmatch(m["a"]) or any(s < m.end() and m.start() < e for s, e in taken):
                 continue
@@ -157,11 +163,11 @@ def extract_money(text: str) -> list[Money]:
             mult = _MULTIPLIERS.get(m["mult"] or "", 1)
             if a is not None:
                 add(m.start(), m.end(), _whole_baht(a * mult), MISGROUPED_CONFIDENCE, MISGROUPED_NOTE)
-    for m in _MILLION_ABBR.finditer(text):
+    for m in _MILLION_ABBR.finditer(text) if "ลบ." in text else ():
         a = _decimal(m["a"])
         if a is not None:
             add(m.start(), m.end(), _whole_baht(a * 10**6))
-    for m in _ENGLISH_FORM.finditer(text):
+    for m in _ENGLISH_FORM.finditer(text) if _ENGLISH_HINT.search(text) else ():
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         number, mult = (m["a"], m["emult"]) if m["a"] is not None else (m["c"], m["cmult"])

@@ -29,8 +29,10 @@ VERSION = "4"
 
 # N.M or N.x: goal 1-17, then a target number without a leading zero or one
 # letter; not part of a longer number (0204.4, 1.2.3, 2.0000, 9.6845).
+# (The look-ahead on the first digit lets the regex engine skip every other
+# character before it runs the look-behind: 2x faster on Thai text, issue 14.)
 _TARGET = re.compile(
-    r"(?<![\d./])(?P<goal>1[0-7]|[1-9])\.(?P<sub>[1-9]\d?|[A-Za-z])(?![\dA-Za-z]|\.\d)"
+    r"(?=[1-9])(?<![\d./])(?P<goal>1[0-7]|[1-9])\.(?P<sub>[1-9]\d?|[A-Za-z])(?![\dA-Za-z]|\.\d)"
 )
 # What makes nearby N.M a target: Thai เป้าหมายย่อย (target), English
 # target(s), SDG(s). Looked for this far before the first N.M of a list ...

@@ -76,6 +76,7 @@ def test_any_string(text):
     pytest.param("เงินอุดหนุนเพิ่มเติม 48,75000 บาท", [(4875000, MISGROUPED_CONFIDENCE)], id="last-group-too-long"),
     pytest.param("เสนอราคา 2,4850,000 บาท", [(24850000, MISGROUPED_CONFIDENCE)], id="middle-group-too-long"),
     pytest.param("วงเงิน 1,00,000 บาท", [(100000, MISGROUPED_CONFIDENCE)], id="two-digit-groups"),
+    pytest.param("วงเงิน 1234,567 บาท", [(1234567, MISGROUPED_CONFIDENCE)], id="first-group-too-long"),
     pytest.param("ค่าจ้าง 12,3456.50 บาท", [(123456, MISGROUPED_CONFIDENCE)], id="misgrouped-with-satang"),
     pytest.param("งบ 5,31207,500.- บาท", [(531207500, MISGROUPED_CONFIDENCE)], id="misgrouped-closed-figure"),
     # well grouped: full confidence, no note; not groupings at all: unread
