@@ -225,23 +225,35 @@ def _fuzzy_name(after: str) -> tuple[float, int, dict[str, str]] | None:
     repeats from letter to letter (จังหวัดละ, จังหวัดที่), and each look-up is 200-odd
     fuzzy comparisons (issue 7).
     """
-    best = None  # (score, end, row)
-    for row in corpus.provinces():
-        name = row["name_th"]
-        if len(name) < TH_FUZZY_MIN_LEN:
-            continue
-        for end in (len(name) - 1, len(name), len(name) + 1):
-            score = fuzz.ratio(name, after[:end], score_cutoff=TH_CUTOFF)
-            if score and (best is None or score > best[0]):
-                best = (score, end, row)
+    best = None  # (score, -row order, -end order) of the best: the first in row, then end, order wins ties
+    for length, rows in _fuzzy_names_by_length().items():
+        names = [row["name_th"] for _, row in rows]
+        for k, end in enumerate((length - 1, length, length + 1)):
+            # one C++ call per name length and window, not 180 Python calls (7x faster, issue 14)
+            hit = process.extractOne(after[:end], names, scorer=fuzz.ratio, score_cutoff=TH_CUTOFF)
+            if hit:
+                order, row = rows[hit[2]]
+                key = (hit[1], -order, -k)
+                if best is None or key > best[0]:
+                    best = (key, end, row)
     if best is None:
         return None
-    score, end, row = best
+    (score, _, _), end, row = best
     # the best window may leave the damaged last letter out: take it in when it still passes
     if end < len(after) and _THAI_LETTER.match(after[end]) and fuzz.ratio(
             row["name_th"], after[:end + 1], score_cutoff=TH_CUTOFF):
         end += 1
     return score, end, row
+
+
+@cache
+def _fuzzy_names_by_length() -> dict[int, list[tuple[int, dict[str, str]]]]:
+    """Names of TH_FUZZY_MIN_LEN letters or more, by length: (place in corpus order, row)."""
+    out: dict[int, list[tuple[int, dict[str, str]]]] = {}
+    for order, row in enumerate(corpus.provinces()):
+        if len(row["name_th"]) >= TH_FUZZY_MIN_LEN:
+            out.setdefault(len(row["name_th"]), []).append((order, row))
+    return out
 
 
 def _keep_ambiguous(found: list[ProvinceMention], text: str) -> list[ProvinceMention]:
@@ -276,6 +288,17 @@ def _english_fuzzy(candidate: str, cutoff: float) -> tuple[float, int] | None:
     if r is None or len(keys[r[2]]) <= EN_EXACT_MAX_LEN:
         return None
     return r[1], r[2]
+
+
+@cache
+def _en_max_fuzzy_len() -> int:
+    """The longest candidate that can score EN_CUTOFF against a spelling.
+
+    rapidfuzz's ratio is 2M / (a + b) with M <= b for a spelling of b letters, so a
+    candidate of a letters reaches the cut-off c only if a <= b (200 - c) / c.
+    """
+    longest = max(map(len, _english_names()[0]))
+    return int(longest * (200 - EN_CUTOFF) / EN_CUTOFF)
 
 
 def _english_mentions(text: str) -> list[ProvinceMention]:
@@ -320,14 +343,16 @@ def _run_mentions(run: str) -> list[tuple[int, int, float, int, int, int, list[s
     found: list[tuple[int, int, float, int, int, int, list[str]]] = []
     words = list(_EN_WORD.finditer(run))
     names = [w[0] for w in words]
+    lowered = [w.lower() for w in names]  # a run's words are joined by one space or hyphen: _squash of n words
     i = 0
     while i < len(words):
         best = None  # (score, n_words, row)
         for n in range(min(_EN_MAX_WORDS, len(words) - i), 0, -1):
-            s, e = words[i].start(), words[i + n - 1].end()
-            candidate = _squash(run[s:e])
+            candidate = "".join(lowered[i:i + n])
             if len(candidate) <= EN_EXACT_MAX_LEN:
                 hit = (100.0, index[candidate]) if candidate in index else None
+            elif len(candidate) > _en_max_fuzzy_len():
+                hit = None  # longer than any spelling can be at the cut-off
             else:
                 hit = _english_fuzzy(candidate, EN_CUTOFF)
             if hit and (best is None or hit[0] > best[0]):

@@ -128,3 +128,44 @@ def test_place_signals_never_raise_and_spans_point_at_text(text):
     for p in extract_provinces(text):
         assert text[p.start:p.end] == p.text
         assert p.name in {row["name_th"] for row in corpus.provinces()}
+
+
+def _fuzzy_name_by_brute_force(after: str):
+    """Every name against every window, one fuzz.ratio each: what _fuzzy_name must return."""
+    from rapidfuzz import fuzz
+
+    from saraban.extractors.provinces import TH_CUTOFF, TH_FUZZY_MIN_LEN
+
+    best = None
+    for row in corpus.provinces():
+        name = row["name_th"]
+        if len(name) < TH_FUZZY_MIN_LEN:
+            continue
+        for end in (len(name) - 1, len(name), len(name) + 1):
+            score = fuzz.ratio(name, after[:end], score_cutoff=TH_CUTOFF)
+            if score and (best is None or score > best[0]):
+                best = (score, end, row["name_th"])
+    return best
+
+
+_NAMES_TH = [row["name_th"] for row in corpus.provinces()]
+
+
+@pytest.mark.issue(14)
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_NAMES_TH), st.lists(st.tuples(st.integers(0, 20), st.sampled_from(list("กนรลมาิีุู่้์ะเ"))),
+                                           max_size=3), st.sampled_from(["", "ได้ดำเนินการ", "ละ", " และ"]))
+def test_fuzzy_name_picks_what_brute_force_picks(name, edits, tail):
+    from saraban.extractors.provinces import _fuzzy_name, _fuzzy_span
+
+    text = list(name + tail)
+    for pos, letter in edits:
+        text[pos % len(text)] = letter
+    after = "".join(text)[:_fuzzy_span()]
+    got = _fuzzy_name.__wrapped__(after)
+    best = _fuzzy_name_by_brute_force(after)
+    if best is None:
+        assert got is None
+    else:
+        assert got is not None and (got[0], got[2]["name_th"]) == (best[0], best[2])
+        assert got[1] in (best[1], best[1] + 1)  # the last damaged letter may be taken in
