@@ -168,7 +168,7 @@ _NOT_YEAR_AFTER_RE = re.compile(
 # _MAX_WRAP_LINES line breaks (blank lines between included) between the parts.
 _WRAPPED_RE = re.compile(
     r"วัน(?P<wd>" + "|".join(sorted(_WEEKDAYS_TH, key=len, reverse=True)) + ")?"
-    rf"{_SP}*ที่{_SP}*(?P<d1>[0-9]{{1,2}})(?:{_SP}*(?:[-–—]|ถึง){_SP}*(?P<d2>[0-9]{{1,2}}))?"
+    rf"{_SP}*ที่{_SP}*(?P<d1>[0-9]{{1,2}})(?:{_SP}*(?:[-–—]|ถึง)(?P<gap0>\s*?)(?P<d2>[0-9]{{1,2}}))?"
     rf"(?P<gap1>\s*?)(?:เดือน{_SP}*)?(?P<m>{_TH_MONTHS})(?P<gap2>\s*?)"
     rf"(?:(?P<era>พ\.?{_SP}?ศ\.?){_SP}*)?(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|\.[0-9])"
 )
@@ -360,11 +360,11 @@ def _with_wrapped(text: str, found: list[_Found]) -> list[_Found]:
         return found
     extra: list[_Found] = []
     for m in _WRAPPED_RE.finditer(text):
-        breaks = m["gap1"].count("\n") + m["gap2"].count("\n")
+        breaks = (m["gap0"] or "").count("\n") + m["gap1"].count("\n") + m["gap2"].count("\n")
         if not 0 < breaks <= _MAX_WRAP_LINES:
             continue
         month = _thai_month(m["m"])
-        if m["gap2"] and len(m["y"]) != 4:
+        if "\n" in m["gap2"] and len(m["y"]) != 4:
             continue  # a two-digit number opening a line is no year
         year = _year(m["y"], m["era"], True)
         if month is None or year is None:

@@ -10,7 +10,7 @@ target that is not one of the 169 (``11.8``) is kept, flagged ``valid=False``.
 A paragraph about one goal often cites its targets in brackets after what
 each covers: ``… ให้ครบทุกคนภายในปี 2573 (4.1) และส่งเสริม… (4.2)`` (issue 14).
 There the goal context is the paragraph, not a word right before the number:
-a bracketed ``(N.M)`` is a target when it is one of the 169 and its paragraph
+a bracketed ``(N.M)`` or ``[N.M]`` is a target when it is one of the 169 and its paragraph
 names goal N, by number in an SDG context or by title (``goals_named_in``).
 A bracketed number in a paragraph naming no such goal (``ข้อ ๔ (๔.๒)`` of a
 regulation, ``ภาคผนวก (3.1)``) stays unread.
@@ -53,9 +53,9 @@ _NOT_BEFORE = re.compile(
     r"(?:เวลา|ร้อยละ|ข้อ|ข้อที่|หัวข้อ|ตาราง|ตารางที่|ภาพ|ภาพที่|รูป|รูปที่|บทที่|มาตรา|ฉบับ|ฉบับที่|ver\.?|[Vv]ersion|\bv)"
     r"\s*(?:\d{1,3}\s*)?\(?\s*$"
 )
-# A target cited in brackets: "(4.1)", "(4.1, 4.2)".
-_OPEN_BEFORE = re.compile(r"\([ \t]*$")
-_CLOSE_AFTER = re.compile(r"[ \t]*\)")
+# A target cited in brackets: "(4.1)", "(4.1, 4.2)", "[4.1]".
+_OPEN_BEFORE = re.compile(r"[(\[][ \t]*$")
+_CLOSE_AFTER = re.compile(r"[ \t]*[)\]]")
 # An N.M opening a line and followed by words is an outline heading, unless
 # it heads a target's statement (see _listed_target).
 _HEADING = re.compile(r"[ \t\-•*]*")

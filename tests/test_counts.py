@@ -158,6 +158,7 @@ def test_any_string(text):
                  id="english-villages-households"),
     pytest.param("in all 76 provinces and 878 districts", [(76, "จังหวัด"), (878, "อำเภอ")], id="english-provinces"),
     pytest.param("920 people from 112 subdistricts", [(920, "คน"), (112, "ตำบล")], id="english-people"),
+    pytest.param("over 2,000 participants", [(2000, "คน")], id="english-participants"),
     pytest.param("27 local administrative organizations co-financed", [(27, "องค์กรปกครองส่วนท้องถิ่น")],
                  id="english-multiword-unit"),
     pytest.param("over 1.2 million people", [(1200000, "คน")], id="english-million"),

@@ -292,6 +292,8 @@ def test_listed_days_share_month_and_year(text, expected):
     pytest.param("ระหว่างวันที่ 3 – 9\n\nกุมภาพันธ์ 2564 ณ ห้องประชุม", ["2021-02-03/2021-02-09"],
                  id="day-range-wrapped-after-blank-line"),
     pytest.param("ภายในวันที่ ๘\nมกราคม ๒๕๖๗", ["2024-01-08"], id="day-wrapped"),
+    pytest.param("ระหว่างวันที่ 28 –\n\n30 มีนาคม 2564", ["2021-03-28/2021-03-30"], id="day-range-wrapped-after-its-dash"),
+    pytest.param("วันที่ 1 - 3\nมี.ค. 67", ["2024-03-01/2024-03-03"], id="wrapped-abbr-month-two-digit-year"),
     pytest.param("ในวันที่ 5 มีนาคม\n2567 ณ ศาลากลาง", ["2024-03-05"], id="year-wrapped"),
     pytest.param("จำนวน 3 – 9\n\nกุมภาพันธ์ 2564", [], id="without-wanthi-a-number-ending-a-line-is-no-day"),
     pytest.param("ในวันที่ 5 มีนาคม\n25 คน", [], id="two-digits-opening-a-line-are-no-year"),

@@ -88,6 +88,10 @@ _EDUCATION = ("๒. การศึกษาที่มีคุณภาพ\n"
                  [("6.1", True), ("6.2", True)], id="goal-number-far-before"),
     pytest.param("๔. การรับมือการเปลี่ยนแปลงสภาพภูมิอากาศ\nโรงเรียนบรรจุเรื่องการปรับตัวไว้ในหลักสูตร (13.3, 13.1)",
                  [("13.3", True), ("13.1", True)], id="bracketed-list"),
+    pytest.param("การศึกษาที่มีคุณภาพ: เด็กทุกคนเรียนจบชั้นประถมศึกษาภายในปี 2573 [4.1]", [("4.1", True)],
+                 id="square-brackets"),
+    pytest.param("Quality Education: all children complete primary school by 2030 (4.1) and early care (4.2)",
+                 [("4.1", True), ("4.2", True)], id="english-paragraph"),
     # not targets: no goal N in the paragraph, a clause's own number, not one of the 169, another paragraph
     pytest.param(_EDUCATION + "\n\n๕. การเบิกจ่ายเป็นไปตามระเบียบกระทรวงการคลัง ข้อ ๔ (๔.๒) และหนังสือที่อ้างถึง (๒.๓)",
                  [("4.1", True), ("4.2", True), ("4.a", True)], id="next-paragraph-is-not-about-the-goal"),
