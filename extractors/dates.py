@@ -147,8 +147,9 @@ _NUMERIC = (
     rf"(?![0-9]|[./-][0-9])"
     rf"|(?<![0-9.,:/-])(?P<iy>[0-9]{{4}})-(?P<im>[0-9]{{2}})-(?P<id>[0-9]{{2}})(?![0-9]|[./-][0-9])"
 )
-# every date starts with a digit, a weekday's first letter or an English month's: a
-# lookahead on that one character lets the scan skip all other text quickly
+# every date matched here starts with a digit or an English month's first letter (a
+# weekday is looked for behind the day): a lookahead on that one character lets the
+# scan skip all other text quickly
 _FIRST_CHARS = "JFMASONDjfmasond"
 _DATE_RE = re.compile(
     rf"(?=[0-9{_FIRST_CHARS}])(?:{_TH_DATE}|{_TH_JOINED}|{_EN_DAY_FIRST}|{_EN_MONTH_FIRST}|{_NUMERIC})"

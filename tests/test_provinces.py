@@ -169,3 +169,24 @@ def test_fuzzy_name_picks_what_brute_force_picks(name, edits, tail):
     else:
         assert got is not None and (got[0], got[2]["name_th"]) == (best[0], best[2])
         assert got[1] in (best[1], best[1] + 1)  # the last damaged letter may be taken in
+
+
+@pytest.mark.issue(14)
+def test_word_set_dictionary_cuts_as_the_full_trie():
+    """The set-backed dictionary gives newmm the very tokens PyThaiNLP's own Trie gives."""
+    from pythainlp.corpus import thai_words
+    from pythainlp.tokenize import word_tokenize
+    from pythainlp.util import dict_trie
+
+    from saraban.extractors.provinces import _dictionary, _thai_names
+    from saraban.normalizers import normalize
+
+    full = dict_trie(set(thai_words()) | set(_thai_names()))
+    ours = _dictionary()
+    texts = [normalize(p.read_text(encoding="utf-8")).text for p in sorted(corpus.samples_dir().glob("*.txt"))]
+    windows = [t[i:i + 64] for t in texts for i in range(0, len(t), 53)]
+    assert len(windows) > 700
+    for w in windows:
+        assert word_tokenize(w, custom_dict=ours, engine="newmm", keep_whitespace=True) == \
+            word_tokenize(w, custom_dict=full, engine="newmm", keep_whitespace=True), w
+    assert "อุบลราชธานี" in ours and len(ours) == len(set(thai_words()) | set(_thai_names()))
