@@ -33,7 +33,8 @@ from saraban.extractors.registry import EXTRACTORS, extract_all  # noqa: E402
 from saraban.normalizers import normalize, thai_digits_to_arabic  # noqa: E402
 
 # per-process caches of the extractors, cleared before each document by --cold
-_CACHES = [provinces._run_places, provinces._english_fuzzy, provinces._fuzzy_name]
+_CACHES = [getattr(provinces, name) for name in ("_run_places", "_english_fuzzy", "_fuzzy_name")
+           if hasattr(provinces, name)]
 
 
 def _timed(fn, texts: list[str], cold: bool = False) -> tuple[float, float]:
