@@ -4,7 +4,8 @@ Mixed PDFs (a scanned letter with a typed attachment) are decided page by
 page by :func:`use_text_layer`. pypdfium2 opens the file (and tells an
 encrypted or corrupt one apart) and renders pages at 300 dpi; pdfplumber
 gives each character with its position, from which the text layer is
-rebuilt (ingest/textlayer.py). Pages are streamed: one page's characters or
+rebuilt (ingest/textlayer.py) and judged by what it says
+(ingest/layer_check.py). Pages are streamed: one page's characters or
 image at a time, plus the few pages OCR is working on.
 """
 from __future__ import annotations
@@ -21,9 +22,8 @@ from PIL import Image
 from saraban.ingest import Page
 from saraban.ingest.images import MAX_PIXELS
 from saraban.ingest.ocr import DEFAULT_LANGS, OcrEngine, default_engine, ocr_page, run_ordered
-from saraban.ingest.textlayer import (
-    MAX_DAMAGE_SHARE, MIN_LAYER_CHARS, Damage, rebuild_text, repair_text_layer, text_layer_damage,
-)
+from saraban.ingest.layer_check import Verdict, check_one_line, judge_layer
+from saraban.ingest.textlayer import TextLayer, read_text_layer
 from saraban.core.errors import CorruptFileError, EncryptedPdfError, OcrError
 
 log = logging.getLogger(__name__)
@@ -32,28 +32,27 @@ OCR_MODES = ("skip", "redo", "force")
 RENDER_DPI = 300
 
 
-def use_text_layer(number: int, damage: Damage, mode: str) -> bool:
+def use_text_layer(number: int, verdict: Verdict, mode: str) -> bool:
     """Read this page from its text layer (True) or OCR its image (False)?
 
     - ``force``: always OCR, whatever text the page carries;
     - no layer (fewer than MIN_LAYER_CHARS visible characters): OCR;
     - ``skip``: any layer is used, repaired as far as it can be;
-    - ``redo`` (the default): a layer still damaged after repair
-      (``(cid:N)`` glyphs, private-use code points, marks split from their
-      consonant, vowels with no consonant: more than MAX_DAMAGE_SHARE of its
-      characters) is OCR'd instead.
+    - ``redo`` (the default): a layer judged good by ingest/layer_check.py
+      is used; one that is damaged (``(cid:N)`` glyphs, split marks) or
+      wrong (Thai mapped to ASCII, Latin-1 or Greek; tone marks or sara am
+      lost; a scanner's English OCR over a Thai page; tesseract's Thai
+      digits), and that no cheap repair makes good, is OCR'd. The log line
+      names the symptom and its score.
     """
     if mode == "force":
         decision, why = False, "OCR forced"
-    elif damage.chars < MIN_LAYER_CHARS:
-        decision, why = False, f"no text layer ({damage.chars} characters)"
+    elif verdict.status == "none":
+        decision, why = False, verdict.why
     elif mode == "skip":
-        decision, why = True, "text layer kept (skip mode)"
-    elif damage.share > MAX_DAMAGE_SHARE:
-        decision, why = False, (f"text layer damaged ({damage.share:.1%}: cid {damage.cid}, pua {damage.pua}, "
-                                f"split marks {damage.split_marks}, bad clusters {damage.bad_clusters})")
+        decision, why = True, f"text layer kept (skip mode; {verdict.why})"
     else:
-        decision, why = True, f"text layer sound ({damage.share:.2%} damaged)"
+        decision, why = verdict.good, f"text layer {verdict.status}: {verdict.why}"
     log.info("page %d: %s -> %s", number, why, "text layer" if decision else "OCR")
     return decision
 
@@ -88,11 +87,17 @@ def _page_sources(path: Path, doc: pdfium.PdfDocument, mode: str, engine: OcrEng
     try:
         for index in range(len(doc)):
             number = index + 1
-            text = _layer_text(path, plumber, index) if plumber is not None else ""
-            if use_text_layer(number, text_layer_damage(text), mode):
-                yield Page(number=number, text=text, method="text-layer")
+            layer = _layer(path, plumber, index) if plumber is not None else TextLayer("")
+            verdict = judge_layer(layer)
+            image = None
+            if verdict.status == "unsure" and mode == "redo":     # the symptoms cannot tell: OCR one line
+                image = render_page(path, doc, index, dpi)
+                verdict = _check_line(path, number, verdict, layer, image, engine, langs)
+            if use_text_layer(number, verdict, mode):
+                yield Page(number=number, text=verdict.text, method="text-layer")
                 continue
-            image = render_page(path, doc, index, dpi)
+            if image is None:
+                image = render_page(path, doc, index, dpi)
             yield partial(_ocr, path, number, image, engine, langs, deskew)
     finally:
         if plumber is not None:
@@ -108,20 +113,30 @@ def _open_plumber(path: Path) -> pdfplumber.PDF | None:
         return None
 
 
-def _layer_text(path: Path, plumber: pdfplumber.PDF, index: int) -> str:
-    """The repaired text layer of one page ('' when pdfplumber cannot read it)."""
+def _layer(path: Path, plumber: pdfplumber.PDF, index: int) -> TextLayer:
+    """The rebuilt and repaired text layer of one page (empty when pdfplumber cannot read it)."""
     try:
         page = plumber.pages[index]
     except Exception as err:
         log.warning("%s: page %d text layer unreadable (%s)", path, index + 1, err)
-        return ""
+        return TextLayer("")
     try:
-        return repair_text_layer(rebuild_text(page.chars))
+        return read_text_layer(page.chars)
     except Exception as err:  # a damaged content stream: the page image may still render
         log.warning("%s: page %d text layer unreadable (%s)", path, index + 1, err)
-        return ""
+        return TextLayer("")
     finally:
         page.close()   # drop pdfplumber's per-page caches: a 1000-page PDF stays small
+
+
+def _check_line(path: Path, number: int, verdict: Verdict, layer: TextLayer, image: Image.Image,
+                engine: OcrEngine, langs: str) -> Verdict:
+    """:func:`check_one_line`, a failed OCR of the line counting as a layer not confirmed."""
+    try:
+        return check_one_line(verdict, layer, image, engine, langs)
+    except OcrError as err:
+        log.warning("%s: page %d: OCR of one line to check the text layer failed (%s)", path, number, err.reason)
+        return Verdict("bad", f"{verdict.why}; the line could not be OCR'd", verdict.text)
 
 
 def render_page(path: Path, doc: pdfium.PdfDocument, index: int, dpi: int = RENDER_DPI) -> Image.Image:
