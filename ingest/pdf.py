@@ -22,6 +22,7 @@ from PIL import Image
 from saraban.ingest import Page
 from saraban.ingest.images import MAX_PIXELS
 from saraban.ingest.ocr import DEFAULT_LANGS, OcrEngine, default_engine, ocr_page, run_ordered
+from saraban.ingest.glyphs import map_unmapped_glyphs, unmapped_glyph_text
 from saraban.ingest.layer_check import Verdict, check_one_line, judge_layer
 from saraban.ingest.textlayer import TextLayer, read_text_layer
 from saraban.core.errors import CorruptFileError, EncryptedPdfError, OcrError
@@ -121,7 +122,10 @@ def _layer(path: Path, plumber: pdfplumber.PDF, index: int) -> TextLayer:
         log.warning("%s: page %d text layer unreadable (%s)", path, index + 1, err)
         return TextLayer("")
     try:
-        return read_text_layer(page.chars)
+        chars = page.chars
+        if any("(cid:" in ch["text"] for ch in chars):     # glyphs with no Unicode: ask their font
+            chars = map_unmapped_glyphs(chars, unmapped_glyph_text(page))
+        return read_text_layer(chars)
     except Exception as err:  # a damaged content stream: the page image may still render
         log.warning("%s: page %d text layer unreadable (%s)", path, index + 1, err)
         return TextLayer("")

@@ -300,9 +300,14 @@ def test_r13_th_sarabunit9_keeps_its_layer_digits_and_gets_its_sara_am_back(shar
     assert "เป็นเงิน 1,595,000 บาท" in pages[0].text                   # ASCII digits stay digits
 
 
-def test_r14_layer_with_unmapped_marks_is_ocrd(shared):
-    verdict = judge_layer(_layer(shared / "corpus" / "scans" / "r14.pdf"))
+def test_r14_marks_unmapped_by_pdfminer_are_read_from_the_font_and_the_layer_kept(shared):
+    pdf = shared / "corpus" / "scans" / "r14.pdf"
+    verdict = judge_layer(_layer(pdf))                # pdfplumber's characters as they stand
     assert verdict.status == "bad" and "cid" in verdict.why
+    engine = FixedEngine()
+    [page] = read_pdf_pages(pdf, engine=engine)      # with ingest/glyphs.py's map of the font
+    assert page.method == "text-layer" and engine.calls == 0
+    assert "1.1.4 รายการที่ได้กันเงินไว้แบบก่อหนี้ผูกพันและยังไม่ได้เบิกจ่าย" in page.text
 
 
 def test_r15_layer_with_english_terms_in_a_thai_font_is_kept_without_ocr(shared):
