@@ -333,3 +333,37 @@ def test_english_ocr_layer_is_caught_with_real_tesseract(caplog):
         [page] = read_pdf_pages(DATA / "memo_scan_english_ocr_layer.pdf", engine=engine)
     assert page.method == "ocr" and engine.pages == 1
     assert "one line OCR'd agrees" in caplog.text
+
+
+# --- reading order of a layer drawn out of order ------------------------------------------
+
+def _line_chars(text: str, x0: float, top: float) -> list[dict]:
+    """One line's characters, 8 pt a letter, marks with no advance of their own."""
+    chars, x = [], x0
+    for c in text:
+        mark = c in "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c"
+        left = x - 4 if mark else x
+        chars.append({"text": c, "x0": left, "x1": left + 4 if mark else x + 7, "top": top, "bottom": top + 16,
+                      "size": 16.0, "fontname": "ABCDEE+Microsoft Sans Serif"})
+        x += 0 if mark else 8
+    return chars
+
+
+def _order(text: str, phrases: list[str]) -> list[str]:
+    flat = "".join(text.split())
+    return sorted(phrases, key=flat.index)
+
+
+def test_lines_drawn_out_of_order_in_one_column_are_read_top_to_bottom():
+    """Reporting Services (r14) draws the title after the first paragraphs."""
+    chars = (_line_chars("ท่านประธานสภา", 60, 200) + _line_chars("สถานะการคลัง", 60, 230)
+             + _line_chars("คำแถลงงบประมาณ", 200, 100))
+    phrases = ["คำแถลงงบประมาณ", "ท่านประธานสภา", "สถานะการคลัง"]
+    assert _order(read_text_layer(chars).text, phrases) == phrases
+
+
+def test_columns_side_by_side_keep_the_order_they_were_drawn_in():
+    chars = (_line_chars("คอลัมน์ซ้ายบรรทัดหนึ่ง", 40, 100) + _line_chars("คอลัมน์ซ้ายบรรทัดสอง", 40, 120)
+             + _line_chars("คอลัมน์ขวาบรรทัดหนึ่ง", 320, 100) + _line_chars("คอลัมน์ขวาบรรทัดสอง", 320, 120))
+    phrases = ["คอลัมน์ซ้ายบรรทัดหนึ่ง", "คอลัมน์ซ้ายบรรทัดสอง", "คอลัมน์ขวาบรรทัดหนึ่ง", "คอลัมน์ขวาบรรทัดสอง"]
+    assert _order(read_text_layer(chars).text, phrases) == phrases
