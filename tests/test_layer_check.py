@@ -367,3 +367,21 @@ def test_columns_side_by_side_keep_the_order_they_were_drawn_in():
              + _line_chars("คอลัมน์ขวาบรรทัดหนึ่ง", 320, 100) + _line_chars("คอลัมน์ขวาบรรทัดสอง", 320, 120))
     phrases = ["คอลัมน์ซ้ายบรรทัดหนึ่ง", "คอลัมน์ซ้ายบรรทัดสอง", "คอลัมน์ขวาบรรทัดหนึ่ง", "คอลัมน์ขวาบรรทัดสอง"]
     assert _order(read_text_layer(chars).text, phrases) == phrases
+
+
+# --- never a crash, whatever a layer says --------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LAYER_TEXT = st.text(alphabet=st.sampled_from(
+    "กขคงจฉชซญดตถทธนบปผพฟภมยรลวศษสหอฮะาำิีึืุู่้๊๋็์ํเแโใไ๐๑๒๓๔๕๖๗๘๙"
+    "abcdeABCDE0123456789 .,/-@#¡ÒÃΦϬ\n\u00a0\uf70a"), max_size=400)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_LAYER_TEXT)
+def test_judging_any_text_never_crashes(text):
+    verdict = judge_layer(TextLayer(text, (FontText("THSarabunPSK", text),)))
+    assert verdict.status in {"none", "good", "bad", "unsure"} and verdict.why
+    assert 0.0 <= strip_agreement(text, text[::-1]) <= 1.0
