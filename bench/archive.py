@@ -216,18 +216,21 @@ def run_cli(args: list[str]) -> dict:
 
 
 def baseline_reprocess(db_path: Path, limit: int) -> float:
-    """Docs/s of the plain loop (documents_to_reprocess, process_text, save_reprocessed) in this process."""
-    from saraban.db.store import documents_to_reprocess, open_store, save_reprocessed
+    """Docs/s of the plain loop (pages_to_reprocess, process_text, save_mentions) in this process."""
+    from saraban.db.store import mention_rows, open_store, pages_to_reprocess, save_mentions
     from saraban.pipeline import PAGE_BREAK, process_text
 
+    def one(doc_id: str, numbers: list[int], texts: list[str]) -> None:
+        result = process_text(PAGE_BREAK.join(texts), doc_id, numbers=numbers)
+        save_mentions(db, mention_rows(doc_id, result.mentions()))
+
     db = open_store(db_path)
-    todo = documents_to_reprocess(db, all=True)
-    doc_id, texts = next(todo)
-    save_reprocessed(db, process_text(PAGE_BREAK.join(texts), doc_id))  # warm: regexes, tries, corpus
+    todo = pages_to_reprocess(db, all=True)
+    one(*next(todo))  # warm: regexes, tries, corpus
     t = time.perf_counter()
     done = 0
-    for doc_id, texts in todo:
-        save_reprocessed(db, process_text(PAGE_BREAK.join(texts), doc_id))
+    for doc in todo:
+        one(*doc)
         done += 1
         if done >= limit:
             break

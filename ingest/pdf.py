@@ -21,16 +21,14 @@ from PIL import Image
 
 from saraban.ingest import Page
 from saraban.ingest.images import MAX_PIXELS
-from saraban.ingest.ocr import DEFAULT_LANGS, OcrEngine, default_engine, ocr_page, run_ordered
 from saraban.ingest.glyphs import map_unmapped_glyphs, unmapped_glyph_text
 from saraban.ingest.layer_check import Verdict, check_one_line, judge_layer
+from saraban.ingest.ocr import OcrEngine, default_engine, ocr_page, run_ordered
 from saraban.ingest.textlayer import TextLayer, read_text_layer
 from saraban.core.errors import CorruptFileError, EncryptedPdfError, OcrError
+from saraban.core.options import ReadOptions
 
 log = logging.getLogger(__name__)
-
-OCR_MODES = ("skip", "redo", "force")
-RENDER_DPI = 300
 
 
 def use_text_layer(number: int, verdict: Verdict, mode: str) -> bool:
@@ -68,22 +66,20 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
         raise CorruptFileError(path, f"damaged PDF: {err}") from err
 
 
-def read_pdf_pages(path: Path, *, mode: str = "redo", engine: OcrEngine | None = None,
-                   langs: str = DEFAULT_LANGS, jobs: int = 1, deskew: bool = False,
-                   dpi: int = RENDER_DPI) -> Iterator[Page]:
+def read_pdf_pages(path: Path, options: ReadOptions = ReadOptions(), *,
+                   engine: OcrEngine | None = None) -> Iterator[Page]:
     """The pages of a PDF, in order, from text layer or OCR as :func:`use_text_layer` decides."""
-    if mode not in OCR_MODES:
-        raise ValueError(f"OCR mode must be one of {OCR_MODES}, not {mode!r}")
     doc = open_pdf(path)
     if len(doc) == 0:
         doc.close()
         raise CorruptFileError(path, "PDF has no pages")
     engine = engine or default_engine()
-    return run_ordered(_page_sources(path, doc, mode, engine, langs, deskew, dpi), jobs)
+    return run_ordered(_page_sources(path, doc, options, engine), options.jobs)
 
 
-def _page_sources(path: Path, doc: pdfium.PdfDocument, mode: str, engine: OcrEngine,
-                  langs: str, deskew: bool, dpi: int) -> Iterator[Page | partial[Page]]:
+def _page_sources(path: Path, doc: pdfium.PdfDocument, options: ReadOptions,
+                  engine: OcrEngine) -> Iterator[Page | partial[Page]]:
+    mode = options.ocr_mode
     plumber = _open_plumber(path) if mode != "force" else None
     try:
         for index in range(len(doc)):
@@ -92,14 +88,14 @@ def _page_sources(path: Path, doc: pdfium.PdfDocument, mode: str, engine: OcrEng
             verdict = judge_layer(layer)
             image = None
             if verdict.status == "unsure" and mode == "redo":     # the symptoms cannot tell: OCR one line
-                image = render_page(path, doc, index, dpi)
-                verdict = _check_line(path, number, verdict, layer, image, engine, langs)
+                image = render_page(path, doc, index, options.dpi)
+                verdict = _check_line(path, number, verdict, layer, image, engine, options.langs)
             if use_text_layer(number, verdict, mode):
                 yield Page(number=number, text=verdict.text, method="text-layer")
                 continue
             if image is None:
-                image = render_page(path, doc, index, dpi)
-            yield partial(_ocr, path, number, image, engine, langs, deskew)
+                image = render_page(path, doc, index, options.dpi)
+            yield partial(ocr_page, number, image, engine=engine, options=options, source=path)
     finally:
         if plumber is not None:
             plumber.close()
@@ -143,7 +139,7 @@ def _check_line(path: Path, number: int, verdict: Verdict, layer: TextLayer, ima
         return Verdict("bad", f"{verdict.why}; the line could not be OCR'd", verdict.text)
 
 
-def render_page(path: Path, doc: pdfium.PdfDocument, index: int, dpi: int = RENDER_DPI) -> Image.Image:
+def render_page(path: Path, doc: pdfium.PdfDocument, index: int, dpi: int = ReadOptions().dpi) -> Image.Image:
     """One page as a grayscale image at ``dpi``, lowered for a page too large for MAX_PIXELS."""
     page = doc[index]
     try:
@@ -162,9 +158,3 @@ def render_page(path: Path, doc: pdfium.PdfDocument, index: int, dpi: int = REND
     image.info["dpi"] = (round(scale * 72), round(scale * 72))
     return image
 
-
-def _ocr(path: Path, number: int, image: Image.Image, engine: OcrEngine, langs: str, deskew: bool) -> Page:
-    try:
-        return ocr_page(number, image, engine=engine, langs=langs, deskew_page=deskew)
-    except OcrError as err:
-        raise OcrError(path, f"page {number}: {err.reason}") from err

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from saraban.db.load import ingest_paths
+from saraban.batch import ingest_archive
 from saraban.db.store import open_store
+from saraban.runner import InlineRunner
 from servers import free_port, start_server, stop_server
 
 pytestmark = pytest.mark.slow
@@ -29,7 +30,7 @@ def site(tmp_path_factory, samples):
     """`saraban serve` on the five dev documents; yields its base URL."""
     db_path = tmp_path_factory.mktemp("browser") / "saraban.db"
     db = open_store(db_path)
-    list(ingest_paths(db, samples))
+    ingest_archive(db, samples, InlineRunner())
     db.close()
     port = free_port()
     proc = start_server(db_path, port)

@@ -23,6 +23,7 @@ from saraban.ingest.layer_check import (
     has_sara_am, is_thai_font, judge_layer, judge_text, odd_sign_share, strip_agreement,
     tesseract_digit_fingerprint, thai_font_without_thai, tone_mark_share, word_shape_share,
 )
+from saraban.core.options import ReadOptions
 from saraban.ingest.ocr import OcrEngine, OcrResult
 from saraban.ingest.pdf import read_pdf_pages, use_text_layer
 from saraban.ingest.textlayer import FontText, TextLayer, read_text_layer
@@ -249,9 +250,9 @@ def test_english_page_in_a_thai_font_keeps_its_layer_without_ocr(tmp_path):
 
 def test_skip_mode_keeps_a_wrong_layer_and_force_ocrs_a_good_one(tmp_path):
     pdf = remapped_pdf(tmp_path / "ascii.pdf", BODY, "ascii")
-    assert [p.method for p in read_pdf_pages(pdf, mode="skip", engine=FixedEngine())] == ["text-layer"]
+    assert [p.method for p in read_pdf_pages(pdf, ReadOptions(ocr_mode="skip"), engine=FixedEngine())] == ["text-layer"]
     good = text_pdf(tmp_path / "letter.pdf", [LETTER])
-    assert [p.method for p in read_pdf_pages(good, mode="force", engine=FixedEngine())] == ["ocr"]
+    assert [p.method for p in read_pdf_pages(good, ReadOptions(ocr_mode="force"), engine=FixedEngine())] == ["ocr"]
 
 
 @pytest.mark.parametrize(("mode", "status", "expected"), [
