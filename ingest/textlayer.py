@@ -193,7 +193,7 @@ class FontText:
 class LayerLine:
     """One line of a text layer and its box, in points from the top left of the page as rendered."""
 
-    text: str
+    text: str                             # its characters as drawn, not repaired
     x0: float
     top: float
     x1: float
@@ -309,8 +309,8 @@ def _line(chars: list[Mapping[str, Any]], texts: list[str], names: list[str]) ->
     for name in names:
         counts[name] = counts.get(name, 0) + 1
     return LayerLine(
-        text=repair_text_layer("".join(texts)),
-        x0=min(float(ch["x0"]) for ch in chars), top=min(float(ch["top"]) for ch in chars),
-        x1=max(float(ch["x1"]) for ch in chars), bottom=max(float(ch["bottom"]) for ch in chars),
+        text="".join(texts),
+        x0=float(min(ch["x0"] for ch in chars)), top=float(min(ch["top"] for ch in chars)),
+        x1=float(max(ch["x1"] for ch in chars)), bottom=float(max(ch["bottom"] for ch in chars)),
         fonts=tuple(counts.items()),
     )
