@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from PIL import Image
 from rapidfuzz import fuzz
 
+from saraban.ingest import Word
 from saraban.ingest.ocr import OcrEngine
 from saraban.ingest.textlayer import (
     MAX_DAMAGE_SHARE, MIN_LAYER_CHARS, FontText, LayerLine, TextLayer, repair_text_layer, text_layer_damage,
@@ -454,6 +455,19 @@ _LATIN1_RUN = re.compile("[\u00a1-\u00ff]+")
 REPAIRS: tuple[tuple[str, Callable[[str], str]], ...] = (
     ("TIS-620 read as Latin-1", decode_tis620_read_as_latin1),
 )
+
+
+def layer_words(layer: TextLayer, verdict: Verdict) -> tuple[Word, ...]:
+    """The layer's words, their text repaired as the verdict's text was.
+
+    >>> words = (Word("»ÃÐ¡ÒÈ", 10, 10, 40, 12, -1.0),)
+    >>> layer_words(TextLayer("»ÃÐ¡ÒÈ", words=words), Verdict("good", "", "ประกาศ", "TIS-620 read as Latin-1"))[0].text
+    'ประกาศ'
+    """
+    repair = dict(REPAIRS).get(verdict.repair)
+    if repair is None:
+        return layer.words
+    return tuple(replace(word, text=repair(word.text)) for word in layer.words)
 
 
 def judge_layer(layer: TextLayer) -> Verdict:

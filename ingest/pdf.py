@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from PIL import Image
 from saraban.ingest import Page
 from saraban.ingest.images import MAX_PIXELS
 from saraban.ingest.glyphs import map_unmapped_glyphs, unmapped_glyph_text
-from saraban.ingest.layer_check import Verdict, check_one_line, judge_layer
+from saraban.ingest.layer_check import Verdict, check_one_line, judge_layer, layer_words
 from saraban.ingest.ocr import OcrEngine, default_engine, ocr_page, run_ordered
 from saraban.ingest.textlayer import TextLayer, read_text_layer
 from saraban.core.errors import CorruptFileError, EncryptedPdfError, OcrError
@@ -91,7 +92,8 @@ def _page_sources(path: Path, doc: pdfium.PdfDocument, options: ReadOptions,
                 image = render_page(path, doc, index, options.dpi)
                 verdict = _check_line(path, number, verdict, layer, image, engine, options.langs)
             if use_text_layer(number, verdict, mode):
-                yield Page(number=number, text=verdict.text, method="text-layer")
+                yield Page(number=number, text=verdict.text, method="text-layer", words=layer_words(layer, verdict),
+                           width=layer.width, height=layer.height)
                 continue
             if image is None:
                 image = render_page(path, doc, index, options.dpi)
@@ -111,7 +113,7 @@ def _open_plumber(path: Path) -> pdfplumber.PDF | None:
 
 
 def _layer(path: Path, plumber: pdfplumber.PDF, index: int) -> TextLayer:
-    """The rebuilt and repaired text layer of one page (empty when pdfplumber cannot read it)."""
+    """The rebuilt and repaired text layer of one page, its words and size (empty when pdfplumber cannot read it)."""
     try:
         page = plumber.pages[index]
     except Exception as err:
@@ -121,7 +123,7 @@ def _layer(path: Path, plumber: pdfplumber.PDF, index: int) -> TextLayer:
         chars = page.chars
         if any("(cid:" in ch["text"] for ch in chars):     # glyphs with no Unicode: ask their font
             chars = map_unmapped_glyphs(chars, unmapped_glyph_text(page))
-        return read_text_layer(chars)
+        return replace(read_text_layer(chars), width=round(page.width), height=round(page.height))
     except Exception as err:  # a damaged content stream: the page image may still render
         log.warning("%s: page %d text layer unreadable (%s)", path, index + 1, err)
         return TextLayer("")

@@ -17,9 +17,11 @@ import ast
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from saraban.ingest import Word
+from saraban.ingest.layout import words_from_chars
 from saraban.normalizers.thai import compose_sara_am, replace_private_use_glyphs
 
 # Thai marks drawn over or under the consonant before them (no advance of their own):
@@ -203,11 +205,18 @@ class LayerLine:
 
 @dataclass(frozen=True, slots=True)
 class TextLayer:
-    """A page's text layer: its rebuilt and repaired text, what each font drew, and its lines."""
+    """A page's text layer: its rebuilt and repaired text, what each font drew, its lines and words.
+
+    ``words`` have their boxes in points on a page of ``width`` x ``height``
+    points (ingest/layout.py ``words_from_chars``), in the order of the text.
+    """
 
     text: str
     fonts: tuple[FontText, ...] = ()
     lines: tuple[LayerLine, ...] = ()
+    words: tuple[Word, ...] = field(default=(), repr=False)
+    width: int | None = None
+    height: int | None = None
 
 
 def font_name(ch: Mapping[str, Any]) -> str:
@@ -275,11 +284,13 @@ def read_text_layer(chars: Iterable[Mapping[str, Any]]) -> TextLayer:
     order = _reading_order(lines)
     if order != list(range(len(lines))):
         chars = [ch for k in order for ch in chars[spans[k][0]:spans[k][1]]]
+        texts = [t for k in order for t in texts[spans[k][0]:spans[k][1]]]
         lines = [lines[k] for k in order]
     return TextLayer(
         text=repair_text_layer(rebuild_text(chars)),
         fonts=tuple(FontText(name, "".join(texts)) for name, texts in by_font.items()),
         lines=tuple(line for line in lines if line.text.strip()),
+        words=words_from_chars(ch if t == ch["text"] else {**ch, "text": t} for ch, t in zip(chars, texts)),
     )
 
 

@@ -192,6 +192,8 @@ def test_tis620_read_as_latin1_is_repaired_not_ocrd(tmp_path, caplog):
     assert page.method == "text-layer" and engine.calls == 0
     assert "ครุภัณฑ์คอมพิวเตอร์" in page.text and "มท ๐๒๐๘.๒/ว ๑๔๗๘" in page.text
     assert "repaired (TIS-620 read as Latin-1)" in caplog.text
+    assert any("ครุภัณฑ์คอมพิวเตอร์" in w.text for w in page.words)       # the words' boxes say it too
+    assert not any("¡" <= c <= "ÿ" for w in page.words for c in w.text)
 
 
 def test_scanners_english_ocr_layer_over_a_thai_page_is_ocrd(caplog):
@@ -309,6 +311,8 @@ def test_r14_marks_unmapped_by_pdfminer_are_read_from_the_font_and_the_layer_kep
     [page] = read_pdf_pages(pdf, engine=engine)      # with ingest/glyphs.py's map of the font
     assert page.method == "text-layer" and engine.calls == 0
     assert "1.1.4 รายการที่ได้กันเงินไว้แบบก่อหนี้ผูกพันและยังไม่ได้เบิกจ่าย" in page.text
+    assert page.text.startswith("คำแถลงงบประมาณ")                  # drawn after the first paragraphs
+    assert page.words[0].text.startswith("คําแถลง") and (page.width, page.height) == (595, 842)
 
 
 def test_r15_layer_with_english_terms_in_a_thai_font_is_kept_without_ocr(shared):
