@@ -149,10 +149,12 @@ def kmeans(x: np.ndarray, k: int, rng: np.random.Generator, iters: int = 20) -> 
     return np.argmin(((x[:, None, :] - c[None]) ** 2).sum(2), axis=1)
 
 
-def build(samples: int, seed: int, components: int, k_digit: int, k_letter: int) -> dict[str, np.ndarray]:
+def build(samples: int, seed: int, components: int, k_digit: int, k_letter: int,
+          font_list: tuple[tuple[str, Path, float], ...] = FONTS) -> dict[str, np.ndarray]:
+    """The model's arrays: PCA mean and basis, prototypes, their aspect ratios, characters and fonts."""
     rng = np.random.default_rng(seed)
     feats, aspects, labels, fonts = [], [], [], []
-    for name, path, bold in FONTS:
+    for name, path, bold in font_list:
         if not path.exists():
             print(f"  {name}: {path} missing, left out", file=sys.stderr)
             continue
@@ -185,11 +187,11 @@ def build(samples: int, seed: int, components: int, k_digit: int, k_letter: int)
     x = np.stack(feats).astype(np.float32)
     mean = x.mean(0)
     _, s, vt = np.linalg.svd(x - mean, full_matrices=False)
-    basis = vt[:components]
+    basis = vt[:min(components, len(vt))]
     z = (x - mean) @ basis.T
     resid = np.sqrt(np.maximum(((x - mean) ** 2).sum(1) - (z ** 2).sum(1), 0))
-    kept = float((s[:components] ** 2).sum() / (s ** 2).sum())
-    print(f"  {len(x)} prototypes, PCA {components} components keep {kept:.1%} of the variance", file=sys.stderr)
+    kept = float((s[:len(basis)] ** 2).sum() / max((s ** 2).sum(), 1e-12))
+    print(f"  {len(x)} prototypes, PCA {len(basis)} components keep {kept:.1%} of the variance", file=sys.stderr)
     return dict(mean=mean.astype(np.float32), basis=basis.astype(np.float16), protos=z.astype(np.float16),
                 resid=resid.astype(np.float16), aspects=np.array(aspects, np.float32),
                 labels=np.array(labels), fonts=np.array(fonts), seed=np.array(seed), samples=np.array(samples))

@@ -96,6 +96,7 @@ class _Model:
     aspects: np.ndarray       # (n,) width / height
     labels: np.ndarray        # (n,) characters
     fonts: np.ndarray         # (n,) template font names
+    groups: tuple[tuple[str, np.ndarray], ...] = ()   # each font's name and its prototypes' indices
 
     def distances(self, feature: np.ndarray) -> np.ndarray:
         """Euclidean distance of a normalized glyph to every prototype.
@@ -134,7 +135,9 @@ def _subset(digits: str, fonts: tuple[str, ...] | None) -> _Model | None:
         keep &= np.isin(m.fonts, list(fonts))
     if not keep.any():
         return None
-    return _Model(m.mean, m.basis, m.protos[keep], m.resid2[keep], m.aspects[keep], m.labels[keep], m.fonts[keep])
+    fonts_kept = m.fonts[keep]
+    groups = tuple((str(name), np.flatnonzero(fonts_kept == name)) for name in np.unique(fonts_kept))
+    return _Model(m.mean, m.basis, m.protos[keep], m.resid2[keep], m.aspects[keep], m.labels[keep], fonts_kept, groups)
 
 
 def binarize(gray: np.ndarray) -> np.ndarray:
@@ -156,10 +159,27 @@ def read_glyphs(gray: np.ndarray, core: tuple[int, int, int, int] | None = None,
     lines above and below.
     ``digits`` are the characters a glyph may be read as, ``fonts`` the
     template fonts to compare with (all when None).
+    Any crop may come in (empty, one pixel, all black, colour, huge): what is
+    not a run of glyphs gives None, never an exception.
     """
     model = _subset(digits, fonts)
     if model is None or gray.ndim != 2 or gray.shape[0] < 8 or gray.shape[1] < 2:
         return None
+    if gray.dtype != np.uint8:
+        gray = np.clip(np.nan_to_num(gray.astype(np.float64)), 0, 255).astype(np.uint8)
+    box_height = (core[3] - core[2]) if core is not None else gray.shape[0]
+    scale = min(_MIN_BOX_HEIGHT / box_height, _MAX_UPSCALE) if 0 < box_height < _MIN_BOX_HEIGHT else 1.0
+    scale = min(scale, (_MAX_PIXELS / gray.size) ** 0.5)
+    if scale > 1.05:
+        big_core = tuple(int(round(v * scale)) for v in core) if core is not None else None
+        glyphs = _read_glyphs(_upscale(gray, scale), big_core, model, scale)
+        return None if glyphs is None else [_rescale(g, 1 / scale) for g in glyphs]
+    return _read_glyphs(gray, core, model, 1.0)
+
+
+def _read_glyphs(gray: np.ndarray, core: tuple[int, int, int, int] | None, model: _Model,
+                 scale: float) -> list[Glyph] | None:
+    """:func:`read_glyphs` on a crop enlarged ``scale`` times."""
     mask = binarize(gray)
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     comps = [tuple(int(v) for v in stats[i]) for i in range(1, count)]  # x, y, w, h, area
@@ -174,6 +194,8 @@ def read_glyphs(gray: np.ndarray, core: tuple[int, int, int, int] | None = None,
     wide = [c for c in seeds if c[2] >= 0.5 * c[3]] or seeds
     tallest = max(c[3] for c in wide)
     digit_height = float(np.median([c[3] for c in wide if c[3] > 0.5 * tallest]))
+    if digit_height < _MIN_DIGIT_PX * scale:
+        return None
     # Thai digits stand on one baseline; a mark of the line below (the ั้ of นั้น under
     # a ๓) lies below it, and would be merged into the digit above it
     baseline = float(np.median([c[1] + c[3] for c in wide if c[3] > 0.5 * tallest]))
@@ -197,15 +219,42 @@ def read_glyphs(gray: np.ndarray, core: tuple[int, int, int, int] | None = None,
     return glyphs[first:last + 1]
 
 
+# A run whose box is lower than this (pixels) is read from a crop enlarged to it:
+# a 16-point line at 300 dpi is boxed 50-100 px high, the same line in a 150-dpi
+# image file half that. On the real crops shrunk to half size, enlarging took
+# the glyphs read wrong from 6.3 % to 0.4 % (digit errors of the runs 11.4 % ->
+# 3.2 %); at full size it changes little (3.3 -> 3.1 %); 48 and 80 px did worse
+# at half size or cost more time (bench/digit_confusions.py --scale 0.5).
+_MIN_BOX_HEIGHT = 64
+# ... but never more than 4 times (a 16-px box: 12-point text at 100 dpi), nor past
+# 4 M pixels (a crop the size of a page).
+_MAX_UPSCALE = 4.0
+_MAX_PIXELS = 4_000_000
+# Digits lower than this (pixels, as scanned) cannot be read: 6 px is 10-point text
+# at 100 dpi; a rule or underline cut into slivers is lower.
+_MIN_DIGIT_PX = 6
+
+
+def _upscale(gray: np.ndarray, scale: float) -> np.ndarray:
+    size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
+    return cv2.resize(gray, size, interpolation=cv2.INTER_CUBIC)
+
+
+def _rescale(g: Glyph, factor: float) -> Glyph:
+    return Glyph(g.char, g.distance, int(round(g.left * factor)), int(round(g.right * factor)),
+                 int(round(g.height * factor)), g.per_font)
+
+
 # A glyph that matches its best digit worse than this may be two glyphs blurred
 # into one: a digit and the slash or bracket beside it ("๔/", "/๒"), or two
 # digits ("๗๔"). Real digits cut from the scans match within 4.1 (95 %) and
 # 5.0 (99 %) of a prototype (bench/digit_confusions.py).
 _TOUCHING_DISTANCE = 4.5
-# Such a blob is tried in two when at least this many digit heights wide (a digit
-# and a slash at 200 dpi: 1.3), and never when wider than _MAX_PAIR (cost: one
+# Such a blob is tried in two when at least this many digit heights wide (one
+# digit is 0.8-1.0 wide, ๓ up to 1.25; "๗๔" blurred into one at 200 dpi 1.45,
+# a digit and a slash 1.6), and never when wider than _MAX_PAIR (cost: one
 # classification per column).
-_PAIR_WIDTH = 0.9
+_PAIR_WIDTH = 1.2
 _MAX_PAIR = 3.0
 # A slash or bracket is this much taller than the digits, and narrow.
 _MARK_HEIGHT = 1.15
@@ -223,7 +272,8 @@ def _split_pair(mask: np.ndarray, comp: tuple[int, int, int, int], digit_height:
     """
     x, y, w, h = comp
     best: tuple[float, list[Glyph]] | None = None
-    for cut in range(max(1, int(0.15 * digit_height)), w - max(1, int(0.15 * digit_height))):
+    margin = max(1, int(0.25 * digit_height))        # a slash is 0.5 digit heights wide
+    for cut in range(margin, w - margin):
         left, right = _tighten(mask, (x, y, cut, h)), _tighten(mask, (x + cut, y, w - cut, h))
         parts = []
         for part in (left, right):
@@ -231,7 +281,7 @@ def _split_pair(mask: np.ndarray, comp: tuple[int, int, int, int], digit_height:
             if ph > _MARK_HEIGHT * digit_height and pw <= _MARK_WIDTH * ph:
                 parts.append(Glyph(_tall_mark(mask[py:py + ph, px:px + pw]), 0.0, px, px + pw, ph))
             elif pw >= 0.3 * digit_height and ph >= _PUNCT_HEIGHT * digit_height:
-                parts.append(_classify(mask, part, digit_height, model))
+                parts.append(_classify(mask, part, digit_height, model, per_font=False))
             else:
                 break
         if len(parts) < 2 or not any(g.char.isdigit() for g in parts) or not all(
@@ -272,7 +322,7 @@ def _grow(glyphs: list[Glyph], i: int, step: int, digit_height: float) -> int:
 
 
 def _classify(mask: np.ndarray, comp: tuple[int, int, int, int], digit_height: float,
-              model: _Model) -> Glyph:
+              model: _Model, per_font: bool = True) -> Glyph:
     """Name one component: a dot or dash by its size, else the nearest digit template,
     else (tall, narrow, and no digit) a slash or parenthesis."""
     x, y, w, h = comp
@@ -294,8 +344,8 @@ def _classify(mask: np.ndarray, comp: tuple[int, int, int, int], digit_height: f
         if ((mark in "()" and h > 1.1 * digit_height) or (mark == "/" and h > _MARK_HEIGHT * digit_height)
                 or dist[best] > _NO_DIGIT_MARK):
             return Glyph(mark, 0.0, x, x + w, h)
-    per_font = {str(n): float(dist[model.fonts == n].min()) for n in np.unique(model.fonts)}
-    return Glyph(str(model.labels[best]), float(dist[best]), x, x + w, h, per_font)
+    fonts = {name: float(dist[idx].min()) for name, idx in model.groups} if per_font else None
+    return Glyph(str(model.labels[best]), float(dist[best]), x, x + w, h, fonts)
 
 
 def _tall_mark(ink: np.ndarray) -> str:
