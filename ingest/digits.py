@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,7 +201,8 @@ def _read_glyphs(gray: np.ndarray, core: tuple[int, int, int, int] | None, model
     # a ๓) lies below it, and would be merged into the digit above it
     baseline = float(np.median([c[1] + c[3] for c in wide if c[3] > 0.5 * tallest]))
     comps = [c for c in comps if baseline - 1.6 * digit_height < c[1] + c[3] / 2 < baseline + 0.25 * digit_height]
-    comps = [c for c in comps if c[3] >= _NOISE_HEIGHT * digit_height and c[4] >= 4]
+    # (a dash is as low as a speck, but wide, and halfway up the digits: "๐-๗๔๖๑-๓๔๐๙")
+    comps = [c for c in comps if (c[3] >= _NOISE_HEIGHT * digit_height and c[4] >= 4) or _is_dash(c, digit_height, baseline)]
     comps = _merge_overlapping(sorted(comps))
     comps = [part for c in comps for part in _split_touching(mask, c, digit_height)]
     glyphs = []
@@ -341,11 +343,20 @@ def _classify(mask: np.ndarray, comp: tuple[int, int, int, int], digit_height: f
     if w < 0.6 * h and h >= 0.9 * digit_height:
         mark = _tall_mark(ink)
         # (a slash taller than the digits is one whatever digit it resembles: "๒/" read "๒๖")
-        if ((mark in "()" and h > 1.1 * digit_height) or (mark == "/" and h > _MARK_HEIGHT * digit_height)
-                or dist[best] > _NO_DIGIT_MARK):
+        slash = mark == "/" and _leans(ink)
+        if ((mark in "()" and h > 1.1 * digit_height) or (slash and h > _MARK_HEIGHT * digit_height)
+                or (slash and dist[best] > _MAX_DISTANCE) or dist[best] > _NO_DIGIT_MARK):
             return Glyph(mark, 0.0, x, x + w, h)
     fonts = {name: float(dist[idx].min()) for name, idx in model.groups} if per_font else None
     return Glyph(str(model.labels[best]), float(dist[best]), x, x + w, h, fonts)
+
+
+def _leans(ink: np.ndarray) -> bool:
+    """Whether the ink leans right from bottom to top, as a slash does (a "1" stands upright)."""
+    h = ink.shape[0]
+    cols = np.arange(ink.shape[1])
+    top, bottom = (float((ink[a:b] * cols).sum() / max(ink[a:b].sum(), 1)) for a, b in ((0, h // 3), (2 * h // 3, h)))
+    return top - bottom > 0.25 * ink.shape[1]
 
 
 def _tall_mark(ink: np.ndarray) -> str:
@@ -367,6 +378,13 @@ def _tall_mark(ink: np.ndarray) -> str:
 
 # No Thai digit is wider than 1.4 times its height in any template font.
 _MAX_ASPECT = 1.45
+
+
+def _is_dash(comp: tuple[int, ...], digit_height: float, baseline: float) -> bool:
+    x, y, w, h = comp[:4]
+    middle = y + h / 2
+    return (w >= 0.3 * digit_height and w >= 2 * h and comp[4] >= 4
+            and baseline - 0.8 * digit_height < middle < baseline - 0.2 * digit_height)
 
 
 # A run is cut into at most this many glyphs (a date with its slashes is 10-20); what
@@ -463,8 +481,10 @@ def reread_digits(gray: np.ndarray, ocr_text: str, core: tuple[int, int, int, in
         text = text.lstrip("(")
     if not ocr_text.endswith(")"):
         text = text.rstrip(")")
-    if "/" not in ocr_text:
-        text = text.strip("/")
+    if "/" not in ocr_text and "/" in text:
+        # the box took in a slash and what stands after it (the handwritten serial after
+        # "๐๐๑๗.๒/"): the run is the part with the most digits
+        text = max(text.strip("/").split("/"), key=lambda part: sum(c.isdigit() for c in part))
     if not ocr_text[-1:] in ".,":
         text = text.rstrip(".,")
     elif not text.endswith(ocr_text[-1]) and not text[-1:].isdigit():
@@ -478,7 +498,8 @@ def reread_digits(gray: np.ndarray, ocr_text: str, core: tuple[int, int, int, in
 
 
 def _punctuation(text: str) -> str:
-    return "".join(c for c in text if c in "/-")
+    """The slashes and dashes of a run, a doubled one counted once (tesseract read "๓/" as "๓//")."""
+    return re.sub(r"([/-])\1+", r"\1", "".join(c for c in text if c in "/-"))
 
 
 # A tesseract token standing where a number is (list numbers ``๓.`` read as ``n.``,
