@@ -208,6 +208,12 @@ def _read_glyphs(gray: np.ndarray, core: tuple[int, int, int, int] | None, model
     glyphs = []
     for c in comps:
         g = _classify(mask, c, digit_height, model)
+        if (not g.char.isdigit() or g.distance > _TOUCHING_DISTANCE) and c[3] > _MERGED_MARK * digit_height:
+            low = _classify(mask, _tighten(mask, (c[0], c[1] + c[3] - int(1.2 * digit_height), c[2],
+                                                  int(1.2 * digit_height))), digit_height, model)
+            if low.char.isdigit() and low.distance <= _TOUCHING_DISTANCE:
+                glyphs.append(low)
+                continue
         if g.distance > _TOUCHING_DISTANCE and _PAIR_WIDTH * digit_height <= c[2] <= _MAX_PAIR * digit_height:
             pair = _split_pair(mask, c, digit_height, model)
             if pair is not None:
@@ -258,6 +264,10 @@ _TOUCHING_DISTANCE = 4.5
 # classification per column).
 _PAIR_WIDTH = 1.2
 _MAX_PAIR = 3.0
+# A glyph this many digit heights tall is a digit with a mark of the line above
+# run into it (the ๔ of "๒๕๓๔" under a tone mark, read as ")"): its lowest 1.2
+# digit heights are read alone. Brackets rise to 1.5 digit heights.
+_MERGED_MARK = 1.6
 # A slash or bracket is this much taller than the digits, and narrow.
 _MARK_HEIGHT = 1.15
 _MARK_WIDTH = 0.6
