@@ -1,17 +1,21 @@
 """Re-read Thai digits that tesseract gets wrong, from the page image itself.
 
-Tesseract's ``tha`` model misreads the digits of the loopless fonts Thai
-offices print with (TH SarabunPSK and its clones): on light-noise 300-dpi
-scans of the dev corpus it gets 27% of Thai digits wrong (๖ read as ๐ or
-๒๐, ๗ as ๓ or ฒ, ๒๕๖๕ as ๒๕๒๐๕), and neither a digit whitelist nor a
-Thai-only model nor binarization fixes it (measured in bench/ocr_accuracy.py).
-No library reads Thai digits, so this module does the narrow job by hand:
-the ten Thai digits are rendered once from the TLWG fonts Debian ships
-(fonts-thai-tlwg), each glyph of a digit run that tesseract located is cut
-out of the page by connected components, and the nearest template (a
-blurred 24x32 bitmap, compared by Euclidean distance) names it. Only the
-small box of each run is looked at, so this adds milliseconds per page,
-not another tesseract pass.
+Tesseract's ``tha`` model cannot write ๔ ๖ ๗ ๘ ๙ at all (its character
+set lacks them) and misreads the digits of the loopless fonts Thai offices
+print with (TH SarabunPSK and its clones): on light-noise 300-dpi scans of
+the dev corpus it gets 27% of Thai digits wrong (๖ read as ๐ or ๒๐, ๗ as ๓
+or ฒ, ๒๕๖๕ as ๒๕๒๐๕), on real scanned letters 34%, and neither a digit
+whitelist nor a Thai-only model nor binarization fixes it (measured in
+bench/ocr_accuracy.py). No library reads Thai digits, so this module does the
+narrow job by hand: each glyph of a digit run that tesseract located is cut
+out of the page by connected components, normalized to a blurred 24x32
+bitmap, and named by the nearest prototype (Euclidean distance). The
+prototypes come from renders of TH SarabunPSK and the TLWG fonts damaged the
+way scans damage print (150-400 dpi, JPEG, 1-bit, speckle, blur, rotation,
+thick and thin strokes), built by bench/build_digit_model.py into
+``data/digit_model.npz``; the real crops of tests/data/real_digit_runs.npz
+test them (bench/digit_confusions.py). Only the small box of each run is
+looked at, so this adds milliseconds per page, not another tesseract pass.
 """
 from __future__ import annotations
 
