@@ -487,7 +487,7 @@ def reread_digits(gray: np.ndarray, ocr_text: str, core: tuple[int, int, int, in
         return None
     text = "".join(g.char for g in glyphs)
     # a dot or comma at either end is noise or a neighbour's, unless tesseract saw it too
-    if not ocr_text[:1] in ".,":
+    if ocr_text[:1] not in (".", ","):
         text = text.lstrip(".,")
     # a bracket or slash at either end that tesseract put outside the run: its box took
     # in the brackets of "(๑)", and the run is the digit alone
@@ -499,7 +499,7 @@ def reread_digits(gray: np.ndarray, ocr_text: str, core: tuple[int, int, int, in
         # the box took in a slash and what stands after it (the handwritten serial after
         # "๐๐๑๗.๒/"): the run is the part with the most digits
         text = max(text.strip("/").split("/"), key=lambda part: sum(c.isdigit() for c in part))
-    if not ocr_text[-1:] in ".,":
+    if ocr_text[-1:] not in (".", ","):
         text = text.rstrip(".,")
     elif not text.endswith(ocr_text[-1]) and not text[-1:].isdigit():
         text += ocr_text[-1]          # "2)," : the run stopped at the bracket, the comma is still there

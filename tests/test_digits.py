@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import collections
+import functools
 import importlib.util
 import time
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saraban.ingest import digits
@@ -31,10 +32,15 @@ def _bench(name: str):
 confusions = _bench("digit_confusions")
 
 
+@functools.cache
+def _real_runs() -> list[dict]:
+    return confusions.load_runs(REAL_RUNS)
+
+
 @pytest.fixture(scope="module")
 def real_runs():
     """281 Thai digit runs cut from 14 real scanned letters (bench/harvest_digit_crops.py), gold checked by eye."""
-    return confusions.load_runs(REAL_RUNS)
+    return _real_runs()
 
 
 def test_the_model_loads_fast_and_holds_th_sarabun():
@@ -67,12 +73,16 @@ def test_digits_of_real_scans_are_read(real_runs, scale, max_glyph_errors, min_e
 
 @pytest.mark.issue(11)
 def test_the_look_alike_digits_are_told_apart_on_real_crops(real_runs):
-    """๑/๗, ๒/๖, ๓/๘, ๔/๕ and ๐/๖/๙ differ by a loop or a tail: 7 of them were confused before, 0 now."""
+    """๑/๗, ๒/๖, ๓/๘, ๔/๕ and ๐/๖/๙ differ by a loop or a tail.
+
+    Of the 833 glyphs, 22 were read wrong before issue 11 (6 ๒ as ๗: a slash
+    blurred into the ๒ after it; ๔ as ๕, ๖ as ๐), 6 now, none of them these pairs.
+    """
     confusion: collections.Counter[tuple[str, str]] = confusions.evaluate(real_runs)["confusion"]
-    pairs = [("๑", "๗"), ("๒", "๖"), ("๓", "๘"), ("๔", "๕"), ("๐", "๖"), ("๐", "๙"), ("๖", "๙")]
-    confused = sum(confusion[(a, b)] + confusion[(b, a)] for a, b in pairs)
-    assert confused <= 2
-    assert confusion[("๔", "๔")] >= 30 and confusion[("๗", "๗")] >= 38      # the digits tesseract cannot write
+    pairs = [("๑", "๗"), ("๒", "๖"), ("๓", "๘"), ("๔", "๕"), ("๐", "๖"), ("๐", "๙"), ("๖", "๙"), ("๒", "๗")]
+    assert sum(confusion[(a, b)] + confusion[(b, a)] for a, b in pairs) <= 1
+    assert sum(n for (gold, read), n in confusion.items() if gold != read) <= 10
+    assert confusion[("๔", "๔")] >= 32 and confusion[("๗", "๗")] >= 42      # digits tesseract cannot write
 
 
 @pytest.mark.issue(11)
@@ -131,16 +141,16 @@ _FRACTION = st.floats(0, 1)
 
 
 @pytest.mark.issue(11)
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=120, deadline=None)
 @given(index=st.integers(0, 10_000), rect=st.tuples(_FRACTION, _FRACTION, _FRACTION, _FRACTION),
        angle=st.sampled_from([0, 0, 2.5, -7, 45, 90, 180]), one_bit=st.booleans(),
        scale=st.sampled_from([1, 1, 0.05, 0.2, 0.5, 3, 12]), invert=st.booleans(),
        core=st.none() | st.tuples(st.integers(-50, 400), st.integers(-50, 400), st.integers(-50, 200),
                                   st.integers(-50, 200)),
        ocr_text=st.sampled_from(["๒๕๖๗", "๐๐๑๗.๒/ว", "(๑)", "๕)", "5065", "", "/", "n.", "๑๑.ก2"]))
-def test_no_crop_cut_from_a_real_scan_makes_the_readers_raise(real_runs, index, rect, angle, one_bit, scale,
-                                                              invert, core, ocr_text):
-    crop = _real_crop(real_runs, index, rect, angle, one_bit, scale, invert)
+def test_no_crop_cut_from_a_real_scan_makes_the_readers_raise(index, rect, angle, one_bit, scale, invert, core,
+                                                              ocr_text):
+    crop = _real_crop(_real_runs(), index, rect, angle, one_bit, scale, invert)
     glyphs = read_glyphs(crop, core)
     assert glyphs is None or all(isinstance(g.char, str) for g in glyphs)
     for reader in (reread_digits, reread_lookalike, reread_as_letters):
@@ -159,3 +169,9 @@ def test_no_crop_cut_from_a_real_scan_makes_the_readers_raise(real_runs, index, 
 def test_degenerate_crops_read_as_nothing(crop):
     assert reread_digits(crop, "๒๕๖๗") is None
     assert reread_lookalike(crop, "n.") is None
+
+
+def test_an_empty_tesseract_text_is_no_reason_to_raise(real_runs):
+    """hypothesis found it: a run tesseract read as '' indexed its last character."""
+    run = real_runs[0]
+    assert reread_digits(run["crop"], "", run["core"]) in (None, run["gold"])
