@@ -213,7 +213,9 @@ def _read_glyphs(gray: np.ndarray, core: tuple[int, int, int, int] | None, model
     # (a dash is as low as a speck, but wide, and halfway up the digits: "๐-๗๔๖๑-๓๔๐๙")
     comps = [c for c in comps if (c[3] >= _NOISE_HEIGHT * digit_height and c[4] >= 4) or _is_dash(c, digit_height, baseline)]
     comps = _merge_overlapping(sorted(comps))
-    comps = [part for c in comps for part in _cut_blob(mask, c, digit_height, model)]
+    # (only blobs in tesseract's box are cut by matching: those beside it are context)
+    comps = [part for c in comps for part in _cut_blob(mask, c, digit_height, model,
+                                                       by_matching=min(c[0] + c[2], hi) > max(c[0], lo))]
     glyphs = []
     for c in comps:
         g = _classify(mask, c, digit_height, model)
@@ -417,14 +419,14 @@ _MARK_COST = 3.5                  # a slash or bracket counts as a digit matched
 
 
 def _cut_blob(mask: np.ndarray, comp: tuple[int, int, int, int], digit_height: float,
-              model: _Model) -> list[tuple[int, int, int, int]]:
+              model: _Model, by_matching: bool = True) -> list[tuple[int, int, int, int]]:
     """A component cut into glyphs: at its thinnest columns, or where the parts read best.
 
     On a 1-bit fax at 200 dpi whole digit runs touch ("๒๕๖๗" one blob), and the
     thinnest column is often inside a digit.
     """
     parts = _split_touching(mask, comp, digit_height)
-    if len(parts) < 2 or comp[2] > _MAX_SEGMENTED * digit_height:
+    if not by_matching or len(parts) < 2 or comp[2] > _MAX_SEGMENTED * digit_height:
         return parts
     costs = [_part_cost(mask, p, digit_height, model) for p in parts]
     if max(costs) <= _TOUCHING_DISTANCE:
