@@ -56,7 +56,7 @@ def main(copies: int = 40) -> None:
             t0 = time.perf_counter()
             result = process_file(f, ctx)
             t1 = time.perf_counter()
-            save_document(db, result)
+            save_document(db, result.stored())
             t2 = time.perf_counter()
             extract_s.append(t1 - t0)
             store_s.append(t2 - t1)

@@ -64,6 +64,7 @@ CHILD = """
 import sys, time
 sys.path.insert(0, {repo!r})
 from saraban.ingest.ocr import OcrEngine, OcrResult, TesseractEngine
+from saraban.core.options import ReadOptions
 from saraban.ingest.pdf import read_pdf_pages
 class Fixed(OcrEngine):
     name = "fixed"
@@ -71,7 +72,7 @@ class Fixed(OcrEngine):
         return OcrResult("ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔")
 engine = TesseractEngine() if {ocr!r} else Fixed()
 start = time.perf_counter()
-n = sum(1 for _ in read_pdf_pages({pdf!r}, engine=engine, jobs={jobs}))
+n = sum(1 for _ in read_pdf_pages({pdf!r}, ReadOptions(jobs={jobs}), engine=engine))
 # VmHWM: this process's own peak (ru_maxrss would carry the parent's across exec)
 hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
 print(n, time.perf_counter() - start, int(hwm.split()[1]) / 1024)
@@ -112,7 +113,7 @@ def main() -> int:
         times = []
         for _ in range(args.repeat):
             start = time.perf_counter()
-            pages = list(read_pdf_pages(pdf, jobs=1))
+            pages = list(read_pdf_pages(pdf))
             times.append(time.perf_counter() - start)
             assert all(pg.method == "text-layer" for pg in pages), [pg.method for pg in pages]
         t = statistics.median(times)

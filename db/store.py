@@ -4,11 +4,17 @@ Every write is one ``BEGIN IMMEDIATE`` transaction per document, so a crash
 leaves no half-stored document and Datasette, reading the same file in WAL
 mode, sees a document either whole or not at all.
 
->>> from saraban.pipeline import process_text
+What is stored comes in as plain data (:class:`StoredDocument`: pages with
+their raw and normalized text, and each field's records as dicts with their
+page and provenance), built by the pipeline; this module adds only what the
+database needs (ids, sequence numbers, facet columns) and knows no pipeline.
+
 >>> db = open_store(":memory:")
->>> save_document(db, process_text("ธนาคารขยะ ๓ แห่ง", "memo"))
+>>> page = StoredPage(number=1, method="text", confidence=None, text="ธนาคารขยะ ๓ แห่ง", text_norm="ธนาคารขยะ ๓ แห่ง")
+>>> save_document(db, StoredDocument(doc_id="memo", sha256="ab12", path="memo.txt", kind="text",
+...                                  pages=[page], mentions={}))
 'memo'
->>> already_seen(db, db["documents"].get("memo")["sha256"])
+>>> already_seen(db, "ab12")
 True
 >>> [r["text_norm"] for r in search_pages(db, "ธนาคารขยะ")]
 ['ธนาคารขยะ ๓ แห่ง']
@@ -18,28 +24,61 @@ from __future__ import annotations
 import contextlib
 import functools
 import sqlite3
+import sys
 import weakref
-from collections.abc import Iterator
-from dataclasses import dataclass
+from array import array
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlite_utils import Database
 
-from saraban.db import schema
-from saraban.extractors.registry import EXTRACTORS, ExtractorSpec, extractors_version
 from saraban.core import __version__
+from saraban.db import review, schema
+from saraban.extractors.registry import EXTRACTORS, extractors_version
 
-if TYPE_CHECKING:
-    from saraban.pipeline import DocumentResult
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredPage:
+    """One page as the ``pages`` table keeps it."""
+
+    number: int
+    method: str                  # text, text-layer, ocr, docx, pptx
+    confidence: float | None     # OCR's mean word confidence (0-100)
+    text: str                    # the raw page text, as read
+    text_norm: str               # the page's part of the normalized text the extractors read
+    words: str | None = None     # page_words(): the search syllables; computed on save when None
+    width: int | None = None     # the frame of the word boxes: pixels of the OCR'd image, points of
+    height: int | None = None    # a text layer; None for a page with no image (text, docx)
+    rotation: int = 0
+    boxes: bytes | None = None   # pack_words() of the page's placed words
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredDocument:
+    """One document as the pipeline hands it to the store.
+
+    ``doc_id`` is the id wanted (the file's stem): the store keeps the id these
+    bytes already have, or makes the stem unique. ``mentions`` maps each field
+    to its records as dicts: the record's keys, its spans, ``page`` (a page
+    number) and the provenance columns (``extractor``, ``extractor_version``).
+    """
+
+    doc_id: str
+    sha256: str | None
+    path: str
+    kind: str
+    pages: list[StoredPage]
+    mentions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
 
 # Seconds a writer or reader waits for another's lock before "database is locked".
 BUSY_TIMEOUT_S = 30.0
 BATCH_SIZE = 500
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
-_PAGE_BREAK = "\f"  # saraban.pipeline.PAGE_BREAK; the normalizers keep it
 
 
 def open_store(path: str | Path) -> Database:
@@ -111,6 +150,12 @@ def document_for(db: Database, sha256: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def stored_path(db: Database, doc_id: str) -> str | None:
+    """Where the stored document says its file is (``documents.path``), or None for no such document."""
+    row = db.execute(f"select path from [{schema.DOCUMENTS}] where doc_id = ?", [doc_id]).fetchone()
+    return row[0] if row else None
+
+
 def _doc_id_for(db: Database, wanted: str, sha256: str | None, path: str) -> str:
     """The stored id: the row these bytes already have, else the file's stem, made unique.
 
@@ -155,55 +200,80 @@ def _syllables(text: str) -> str:
     return " " + " ".join(s for s in subword_tokenize(text, engine="dict") if s.strip()) + " "
 
 
-def _norm_pages(result: DocumentResult) -> list[str]:
-    norm_pages = result.norm.text.split(_PAGE_BREAK)
-    if len(norm_pages) != len(result.pages):  # a normalizer ate a page break: normalize pages alone
-        from saraban.normalizers import normalize
+def page_words(texts: Sequence[str]) -> list[str]:
+    """The ``syllables`` search column of each normalized page text: PyThaiNLP splitting, the slow part of saving.
 
-        norm_pages = [normalize(p.text).text for p in result.pages]
-    return norm_pages
-
-
-def page_words(result: DocumentResult) -> list[str]:
-    """The ``syllables`` search column of each page: PyThaiNLP splitting, the slow part of saving.
-
-    ``saraban watch`` computes it in its extraction processes and passes it to
-    ``save_document(..., words=...)``, so its one writer does not tokenize.
+    The runners compute it in their worker processes and hand it over in
+    ``StoredPage.words``, so the one writer does not tokenize.
     """
-    return [_syllables(t) for t in _norm_pages(result)]
+    return [_syllables(t) for t in texts]
 
 
-def _page_rows(doc_id: str, result: DocumentResult, words: list[str] | None = None) -> list[dict[str, Any]]:
-    norm_pages = _norm_pages(result)
-    if words is None or len(words) != len(norm_pages):
-        words = [_syllables(t) for t in norm_pages]
+# Ints per stored word: start, end (offsets in the page's raw text), left, top, width,
+# height (in the page's frame), confidence x 10 (-1: none) and flags.
+WORD_INTS = 8
+
+
+def pack_words(words: Sequence[Sequence[int]]) -> bytes:
+    """A page's placed words as the ``word_boxes.words`` blob: one type byte, then little-endian ints.
+
+    Packed rather than JSON because reprocess reads every page's words back:
+    ``array.frombytes`` is a copy, where JSON parses each number (issue 13: storing
+    boxes may cost reprocess at most 10 %). 16-bit ints when every value fits (16
+    bytes a word), else 32-bit; not compressed, as zlib's decompression alone cost
+    reprocess 2 % (bench/archive.py, text-layer PDFs).
+
+    >>> unpack_words(pack_words([(0, 8, 10, 20, 60, 20, 910, 0)]))
+    [(0, 8, 10, 20, 60, 20, 910, 0)]
+    >>> unpack_words(pack_words([(40000, 40008, 10, 20, 60, 20, -1, 1)]))
+    [(40000, 40008, 10, 20, 60, 20, -1, 1)]
+    """
+    values = [int(v) for w in words for v in w]
+    code = "h" if all(-32768 <= v <= 32767 for v in values) else "i"
+    flat = array(code, values)
+    if sys.byteorder != "little":
+        flat.byteswap()
+    return code.encode() + flat.tobytes()
+
+
+def unpack_words(blob: bytes | None) -> list[tuple[int, ...]]:
+    """The words :func:`pack_words` packed, as 8-tuples (none for None)."""
+    if not blob:
+        return []
+    flat = array(chr(blob[0]))
+    flat.frombytes(blob[1:])
+    if sys.byteorder != "little":
+        flat.byteswap()
+    return list(zip(*[iter(flat)] * WORD_INTS))
+
+
+def _page_rows(doc_id: str, pages: list[StoredPage]) -> list[dict[str, Any]]:
+    return [{
+        "id": page_id(doc_id, page.number),
+        "doc_id": doc_id,
+        "number": page.number,
+        "label": f"{doc_id} หน้า {page.number}",
+        "method": page.method,
+        "confidence": page.confidence,
+        "text": page.text,
+        "text_norm": page.text_norm,
+        "syllables": page.words if page.words is not None else _syllables(page.text_norm),
+        "width": page.width,
+        "height": page.height,
+        "rotation": page.rotation,
+    } for page in pages]
+
+
+def _word_box_rows(doc_id: str, pages: list[StoredPage]) -> list[tuple[str, str, bytes]]:
+    return [(page_id(doc_id, p.number), doc_id, p.boxes) for p in pages if p.boxes]
+
+
+def _field_rows(doc_id: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A field's record dicts as its table's rows: ids and sequence first, then SQL values and facet columns."""
     rows = []
-    for page, text_norm, syllables in zip(result.pages, norm_pages, words):
-        rows.append({
-            "id": page_id(doc_id, page.number),
-            "doc_id": doc_id,
-            "number": page.number,
-            "label": f"{doc_id} หน้า {page.number}",
-            "method": page.method,
-            "confidence": page.confidence,
-            "text": page.text,
-            "text_norm": text_norm,
-            "syllables": syllables,
-        })
-    return rows
-
-
-def _field_rows(doc_id: str, result: DocumentResult, field: str, page_numbers: list[int],
-                spec: ExtractorSpec | None = None) -> list[dict[str, Any]]:
-    rows = []
-    for seq, record in enumerate(result.fields.get(field, [])):
-        d = result.record_dict(field, record)
-        if spec is not None:  # the run's extractor (a worker's registry may not be the writer's)
-            d["extractor"], d["extractor_version"] = spec.name, spec.version
-        index = min(max(d["page"], 1), len(page_numbers)) if page_numbers else 1
-        d["page"] = page_numbers[index - 1] if page_numbers else 1
-        row: dict[str, Any] = {"doc_id": doc_id, "seq": seq, "page_id": page_id(doc_id, d["page"])}
-        row.update({k: schema.sql_value(v) for k, v in d.items()})
+    for seq, record in enumerate(records):
+        row: dict[str, Any] = {"doc_id": doc_id, "seq": seq, "page_id": page_id(doc_id, record["page"])}
+        row.update({k: schema.sql_value(v) for k, v in record.items()})
         row.update(schema.derived_values(row))
         rows.append(row)
     return rows
@@ -215,31 +285,19 @@ class Mentions:
 
     ``mention_rows`` builds them where the extraction ran (a worker process), so
     the one writer only runs prepared inserts, and plain tuples pickle small
-    (a whole ``DocumentResult`` carries the pages and the offset map).
+    (the pipeline's whole result carries the pages and the offset map).
     """
 
     doc_id: str
     tables: dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]]
 
 
-def mention_rows(result: DocumentResult, page_numbers: list[int] | None = None,
-                 extractors: dict[str, ExtractorSpec] | None = None, *, doc_id: str | None = None) -> Mentions:
-    """``result``'s mentions as rows of the field tables; ``page_numbers[i]`` numbers its page i+1.
+def mention_rows(doc_id: str, mentions: dict[str, list[dict[str, Any]]]) -> Mentions:
+    """A document's record dicts (``StoredDocument.mentions``) as the rows of its field tables.
 
-    Without ``page_numbers`` (or with a count that does not match the pages)
-    the result's own page numbers are used. ``extractors``: the registry the
-    result was extracted with (``RunContext.extractors``), for the provenance columns.
-    ``doc_id``: the stored id, when it is not ``result.doc_id``.
+    Built where the extraction ran (a worker process), so the writer only inserts.
     """
-    doc_id = doc_id or result.doc_id
-    if page_numbers is None or len(page_numbers) != len(result.pages):
-        page_numbers = [p.number for p in result.pages]
-    extractors = extractors if extractors is not None else EXTRACTORS
-    tables = {}
-    for field in extractors:
-        rows = _field_rows(doc_id, result, field, page_numbers, extractors[field])
-        tables[field] = _as_tuples(rows)
-    return Mentions(doc_id, tables)
+    return Mentions(doc_id, {field: _as_tuples(_field_rows(doc_id, records)) for field, records in mentions.items()})
 
 
 def _as_tuples(rows: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
@@ -290,11 +348,19 @@ def _unchanged(db: Database, table: str, doc_id: str, columns: tuple[str, ...],
     return stored == rows
 
 
-def _write_mentions(db: Database, mentions: Mentions) -> None:
-    """Make every field table hold ``mentions``' rows for the document, and no others."""
+def _write_mentions(db: Database, mentions: Mentions, rewrite: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    """Make every field table hold ``mentions``' rows for the document, and no others.
+
+    The fields in ``rewrite`` are written even when unchanged (their corrections are applied again after).
+    """
     for field in dict.fromkeys([*EXTRACTORS, *mentions.tables]):
         columns, rows = mentions.tables.get(field, ((), []))
-        if _unchanged(db, field, mentions.doc_id, columns, rows):
+        if not _columns(db, field):  # a field of the run's extractors that has no table yet
+            if rows:
+                db[field].insert_all([dict(zip(columns, r)) for r in rows], pk=("doc_id", "seq"), batch_size=BATCH_SIZE)
+                _COLUMNS.pop(db, None)
+            continue
+        if field not in rewrite and _unchanged(db, field, mentions.doc_id, columns, rows):
             continue
         db.conn.execute(f"delete from [{field}] where doc_id = ?", [mentions.doc_id])
         if not rows:
@@ -306,15 +372,15 @@ def _write_mentions(db: Database, mentions: Mentions) -> None:
             _COLUMNS.pop(db, None)
 
 
-def _document_row(doc_id: str, result: DocumentResult, db: Database) -> dict[str, Any]:
-    confidences = [p.confidence for p in result.pages if p.confidence is not None]
+def _document_row(doc_id: str, doc: StoredDocument, db: Database) -> dict[str, Any]:
+    confidences = [p.confidence for p in doc.pages if p.confidence is not None]
     return {
         "doc_id": doc_id,
-        "sha256": result.sha256,
-        "path": str(result.path),
-        "kind": result.kind,
-        "page_count": len(result.pages),
-        "methods": ",".join(sorted({p.method for p in result.pages})),
+        "sha256": doc.sha256,
+        "path": doc.path,
+        "kind": doc.kind,
+        "page_count": len(doc.pages),
+        "methods": ",".join(sorted({p.method for p in doc.pages})),
         "ocr_confidence": round(sum(confidences) / len(confidences), 2) if confidences else None,
         "status": STATUS_OK,
         "error_type": None,
@@ -326,30 +392,28 @@ def _document_row(doc_id: str, result: DocumentResult, db: Database) -> dict[str
     }
 
 
-def _replace_fields(db: Database, doc_id: str, result: DocumentResult, page_numbers: list[int]) -> None:
-    """Delete a document's mentions and insert ``result``'s; ``page_numbers[i]`` numbers its page i+1."""
-    _write_mentions(db, mention_rows(result, page_numbers, doc_id=doc_id))
-
-
 def _delete_content(db: Database, doc_id: str) -> None:
     for field in EXTRACTORS:
         db[field].delete_where("doc_id = ?", [doc_id])
+    db.conn.execute(f"delete from [{schema.WORD_BOXES}] where doc_id = ?", [doc_id])
     db[schema.PAGES].delete_where("doc_id = ?", [doc_id])
 
 
-def save_document(db: Database, result: DocumentResult, *, words: list[str] | None = None) -> str:
+def save_document(db: Database, doc: StoredDocument) -> str:
     """Replace everything stored for this document, in one transaction; return its stored id.
 
-    Saving the same result twice gives the same rows (only ``processed_at``
-    moves), so a rerun after a crash is safe. ``words``: ``page_words(result)``
-    computed beforehand, elsewhere (a worker process).
+    Saving the same document twice gives the same rows (only ``processed_at``
+    moves), so a rerun after a crash is safe.
     """
     with _transaction(db):
-        doc_id = _doc_id_for(db, result.doc_id, result.sha256, str(result.path))
-        db[schema.DOCUMENTS].upsert(_document_row(doc_id, result, db), pk="doc_id")
+        doc_id = _doc_id_for(db, doc.doc_id, doc.sha256, doc.path)
+        db[schema.DOCUMENTS].upsert(_document_row(doc_id, doc, db), pk="doc_id")
         _delete_content(db, doc_id)
-        db[schema.PAGES].insert_all(_page_rows(doc_id, result, words), batch_size=BATCH_SIZE)
-        _replace_fields(db, doc_id, result, [p.number for p in result.pages])
+        db[schema.PAGES].insert_all(_page_rows(doc_id, doc.pages), batch_size=BATCH_SIZE)
+        db.conn.executemany(f"insert into [{schema.WORD_BOXES}] (page_id, doc_id, words) values (?, ?, ?)",
+                            _word_box_rows(doc_id, doc.pages))
+        _write_mentions(db, mention_rows(doc_id, doc.mentions))
+        review.reattach(db, doc_id)
     return doc_id
 
 
@@ -394,26 +458,30 @@ def record_duplicate(db: Database, path: str | Path, sha256: str) -> str | None:
     return doc_id
 
 
-def documents_to_reprocess(db: Database, all: bool = False) -> Iterator[tuple[str, list[str]]]:  # noqa: A002
-    """(doc id, raw page texts) of stored documents whose extractors are out of date.
-
-    Out of date means stored with another ``extractors_version()`` than the
-    registry's now; ``all=True`` yields every processed document. Join the
-    texts with a form feed for ``process_text``.
-    """
-    for doc_id, _, texts in pages_to_reprocess(db, all=all):
-        yield doc_id, texts
-
-
 # Documents whose pages are read in one query by pages_to_reprocess.
 _PAGES_PER_QUERY = 200
 
 
-def pages_to_reprocess(db: Database, all: bool = False) -> Iterator[tuple[str, list[int], list[str]]]:  # noqa: A002
-    """(doc id, stored page numbers, raw page texts) of the documents ``documents_to_reprocess`` takes.
+@dataclass(frozen=True, slots=True)
+class PageLayout:
+    """What reprocess needs of a stored page besides its text: how it was read, its frame, its words."""
 
-    The numbers go to ``mention_rows`` with the new result, so each mention
-    keeps the page it was stored on.
+    method: str
+    width: int | None
+    height: int | None
+    rotation: int
+    words: bytes | None      # pack_words()
+
+
+def pages_to_reprocess(db: Database, all: bool = False,  # noqa: A002
+                       ) -> Iterator[tuple[str, list[int], list[str], list[PageLayout]]]:
+    """(doc id, stored page numbers, raw page texts, page layouts) of the stored documents whose extractors are out of date.
+
+    Out of date means stored with another ``extractors_version()`` than the
+    registry's now; ``all=True`` takes every processed document. The numbers
+    go back with the texts (``saraban.pipeline.process_text(numbers=...)``),
+    so each mention keeps the page it was stored on, and the layouts (the
+    words' boxes) so that each gets its boxes again.
     """
     current = extractors_version()
     sql = f"select doc_id from [{schema.DOCUMENTS}] where status = ?"
@@ -424,28 +492,19 @@ def pages_to_reprocess(db: Database, all: bool = False) -> Iterator[tuple[str, l
     doc_ids = [r[0] for r in db.execute(sql + " order by doc_id", params).fetchall()]
     for i in range(0, len(doc_ids), _PAGES_PER_QUERY):
         chunk = doc_ids[i:i + _PAGES_PER_QUERY]
-        pages: dict[str, tuple[list[int], list[str]]] = {d: ([], []) for d in chunk}
+        pages: dict[str, tuple[list[int], list[str], list[PageLayout]]] = {d: ([], [], []) for d in chunk}
         marks = ", ".join("?" * len(chunk))
-        for doc_id, number, text in db.execute(
-            f"select doc_id, number, text from [{schema.PAGES}] where doc_id in ({marks}) order by doc_id, number",
+        for doc_id, number, text, method, width, height, rotation, words in db.execute(
+            f"select p.doc_id, p.number, p.text, p.method, p.width, p.height, p.rotation, w.words "
+            f"from [{schema.PAGES}] p left join [{schema.WORD_BOXES}] w on w.page_id = p.id "
+            f"where p.doc_id in ({marks}) order by p.doc_id, p.number",
             chunk,
         ).fetchall():
             pages[doc_id][0].append(number)
             pages[doc_id][1].append(text)
+            pages[doc_id][2].append(PageLayout(method, width, height, rotation or 0, words))
         for doc_id in chunk:
             yield doc_id, *pages[doc_id]
-
-
-def save_reprocessed(db: Database, result: DocumentResult) -> None:
-    """Replace one stored document's mentions (pages kept), in one transaction.
-
-    ``result.doc_id`` is the stored id that documents_to_reprocess gave; the
-    page numbers of ``result`` are those of the stored pages, in order.
-    """
-    numbers = [r[0] for r in db.execute(
-        f"select number from [{schema.PAGES}] where doc_id = ? order by number", [result.doc_id],
-    ).fetchall()]
-    save_mentions(db, mention_rows(result, numbers))
 
 
 def save_mentions(db: Database, mentions: Mentions) -> None:
@@ -461,7 +520,8 @@ def save_mentions(db: Database, mentions: Mentions) -> None:
         ).rowcount
         if not updated:
             raise KeyError(f"{mentions.doc_id}: no such stored document")
-        _write_mentions(db, mentions)
+        _write_mentions(db, mentions, rewrite=review.corrected_fields(db, mentions.doc_id))
+        review.reattach(db, mentions.doc_id)
 
 
 def search_pages_like(db: Database, query: str, limit: int = 20) -> list[dict[str, Any]]:
@@ -475,7 +535,7 @@ def search_pages_like(db: Database, query: str, limit: int = 20) -> list[dict[st
 
 def search_pages(db: Database, query: str, limit: int = 20) -> list[dict[str, Any]]:
     """Pages matching a Thai query, as Datasette's search box finds them (db.thai_search)."""
-    from saraban.db.thai_search import escape_fts_thai
+    from saraban.db.thai_search import escape_fts_thai  # imports datasette: only when searched
 
     sql = (
         f"select p.* from [{schema.PAGES}] p where p.rowid in "
@@ -486,7 +546,7 @@ def search_pages(db: Database, query: str, limit: int = 20) -> list[dict[str, An
 
 
 def count_to_reprocess(db: Database, all: bool = False) -> int:  # noqa: A002
-    """How many documents ``documents_to_reprocess(db, all)`` will yield (a progress bar's total)."""
+    """How many documents ``pages_to_reprocess(db, all)`` will yield (a progress bar's total)."""
     sql = f"select count(*) from [{schema.DOCUMENTS}] where status = ?"
     params: list[Any] = [STATUS_OK]
     if not all:

@@ -6,7 +6,11 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Word:
-    """One OCR word with its box on the page image (pixels) and confidence (0-100)."""
+    """One OCR word with its box on the page image (pixels) and confidence (0-100).
+
+    ``origin`` names the re-read that changed the word from what tesseract
+    read (``"reread"``), None when it stands as read: reviewers check those.
+    """
 
     text: str
     left: int
@@ -14,6 +18,7 @@ class Word:
     width: int
     height: int
     confidence: float
+    origin: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +28,12 @@ class Page:
     ``method`` is ``text`` (a text file), ``text-layer`` (a PDF's own text),
     ``ocr``, ``docx`` or ``pptx``; ``confidence`` is tesseract's mean word
     confidence (0-100) for OCR pages and None otherwise.
+
+    ``words`` are located on a page of ``width`` x ``height`` (pixels of the
+    image they were read from, or points of a PDF page), that image having
+    been turned ``rotation`` degrees clockwise from the file's own page
+    (0, 90, 180, 270): ``left / width`` is where a word stands across the
+    page, whatever the resolution it was read at.
     """
 
     number: int
@@ -30,3 +41,6 @@ class Page:
     method: str
     confidence: float | None = None
     words: tuple[Word, ...] = field(default=(), repr=False)
+    width: int | None = None
+    height: int | None = None
+    rotation: int = 0

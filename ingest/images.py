@@ -10,8 +10,9 @@ from pathlib import Path
 from PIL import Image, ImageSequence
 
 from saraban.ingest import Page
-from saraban.ingest.ocr import DEFAULT_LANGS, OcrEngine, default_engine, ocr_page, run_ordered
-from saraban.core.errors import CorruptFileError, OcrError, TooLargeError
+from saraban.core.errors import CorruptFileError, TooLargeError
+from saraban.core.options import ReadOptions
+from saraban.ingest.ocr import OcrEngine, default_engine, ocr_page, run_ordered
 
 log = logging.getLogger(__name__)
 
@@ -63,17 +64,10 @@ def _sane_dpi(dpi: tuple[float, ...]) -> tuple[float, float]:
     return (x, x) if 70 <= x <= 1200 else (300.0, 300.0)
 
 
-def read_image_pages(path: Path, *, engine: OcrEngine | None = None, langs: str = DEFAULT_LANGS,
-                     jobs: int = 1, deskew: bool = False) -> Iterator[Page]:
-    """OCR each frame of a scanned image into a Page, ``jobs`` frames at a time."""
+def read_image_pages(path: Path, options: ReadOptions = ReadOptions(), *,
+                     engine: OcrEngine | None = None) -> Iterator[Page]:
+    """OCR each frame of a scanned image into a Page, ``options.jobs`` frames at a time."""
     engine = engine or default_engine()
-    sources = (partial(_ocr, path, n, frame, engine, langs, deskew)
+    sources = (partial(ocr_page, n, frame, engine=engine, options=options, source=path)
                for n, frame in enumerate(image_frames(path), 1))
-    return run_ordered(sources, jobs)
-
-
-def _ocr(path: Path, number: int, image: Image.Image, engine: OcrEngine, langs: str, deskew: bool) -> Page:
-    try:
-        return ocr_page(number, image, engine=engine, langs=langs, deskew_page=deskew)
-    except OcrError as err:
-        raise OcrError(path, f"page {number}: {err.reason}") from err
+    return run_ordered(sources, options.jobs)

@@ -43,10 +43,12 @@ from saraban.ingest.numbers import correct_numbers
 from saraban.ingest.tone_marks import restore_tone_marks
 from saraban.normalizers.thai import compose_sara_am, thai_digits_to_arabic
 from saraban.core.errors import OcrError
+from saraban.core.options import ReadOptions
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LANGS = "tha+eng"
+_DEFAULT_OPTIONS = ReadOptions()
+DEFAULT_LANGS = _DEFAULT_OPTIONS.langs
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +64,19 @@ class OcrResult:
     boxes: tuple[Word, ...] = ()
 
 
+class EngineError(Exception):
+    """The OCR engine failed on an image (crashed, timed out, not installed).
+
+    It knows no file: :func:`ocr_page`, which is told the page's source,
+    raises the file's ``OcrError`` from it.
+    """
+
+
 class OcrEngine(ABC):
-    """Reads one page image. Implementations must be safe to call from several threads."""
+    """Reads one page image. Implementations must be safe to call from several threads.
+
+    A failure raises :class:`EngineError`.
+    """
 
     name: str = "abstract"
 
@@ -116,7 +129,7 @@ class TesseractEngine(OcrEngine):
             cmd += ["txt", "tsv"]
             proc = self._run(cmd)
             if proc.returncode != 0:
-                raise OcrError("<page image>", f"tesseract failed: {proc.stderr.decode(errors='replace')[-300:]}")
+                raise EngineError(f"tesseract failed: {proc.stderr.decode(errors='replace')[-300:]}")
             text = out.with_suffix(".txt").read_text(encoding="utf-8")
             boxes = parse_tsv(out.with_suffix(".tsv").read_text(encoding="utf-8"))
         return OcrResult(text=text, boxes=boxes)
@@ -126,9 +139,9 @@ class TesseractEngine(OcrEngine):
         try:
             return subprocess.run(cmd, env=env, capture_output=True, timeout=self.timeout, check=False)
         except FileNotFoundError as err:
-            raise OcrError("<page image>", f"{self.binary} is not installed (apt-get install tesseract-ocr tesseract-ocr-tha)") from err
+            raise EngineError(f"{self.binary} is not installed (apt-get install tesseract-ocr tesseract-ocr-tha)") from err
         except subprocess.TimeoutExpired as err:
-            raise OcrError("<page image>", f"tesseract took longer than {self.timeout:.0f} s") from err
+            raise EngineError(f"tesseract took longer than {self.timeout:.0f} s") from err
 
 
 def parse_tsv(tsv: str) -> tuple[Word, ...]:
@@ -667,11 +680,23 @@ def number_gaps(text: str, tokens: list[_Token], boxes: tuple[Word, ...]) -> dic
     return out
 
 
-def ocr_page(number: int, image: Image.Image, *, engine: OcrEngine, langs: str = DEFAULT_LANGS,
-             deskew_page: bool = False, reread: bool = True) -> Page:
-    """One page image to a Page: OCR, words with boxes, Thai digits re-read, numbers checked."""
+def ocr_page(number: int, image: Image.Image, *, engine: OcrEngine, options: ReadOptions = _DEFAULT_OPTIONS,
+             source: Path | str = "<image>", reread: bool = True) -> Page:
+    """One page image to a Page: OCR, words with boxes, Thai digits re-read, numbers checked.
+
+    ``source`` is the file the page comes from: an engine failure is raised as
+    that file's ``OcrError`` ("scan.pdf: page 3: tesseract failed: ...").
+    """
+    try:
+        return _read_page(number, image, engine, options, reread)
+    except EngineError as err:
+        raise OcrError(source, f"page {number}: {err}") from err
+
+
+def _read_page(number: int, image: Image.Image, engine: OcrEngine, options: ReadOptions, reread: bool) -> Page:
+    langs = options.langs
     gray = to_gray(image)
-    if deskew_page:
+    if options.deskew:
         gray = deskew(gray)
     result = engine.read(binarize_page(gray), langs)
     tokens, char_box = join_words(result)
@@ -686,7 +711,8 @@ def ocr_page(number: int, image: Image.Image, *, engine: OcrEngine, langs: str =
     text = correct_numbers(restore_tone_marks(text))
     confs = [w.confidence for w in words if w.confidence >= 0]
     return Page(number=number, text=text, method="ocr",
-                confidence=round(sum(confs) / len(confs), 1) if confs else None, words=tuple(words))
+                confidence=round(sum(confs) / len(confs), 1) if confs else None, words=tuple(words),
+                width=gray.width, height=gray.height)
 
 
 def _apply(result: OcrResult, tokens: list[_Token], fixes: dict[int, tuple[int, str]]) -> tuple[str, list[Word]]:
@@ -703,7 +729,7 @@ def _apply(result: OcrResult, tokens: list[_Token], fixes: dict[int, tuple[int, 
     for tok in tokens:
         if not tok.boxes:
             continue
-        token_text = text[tok.start:tok.end]
+        token_text = read = text[tok.start:tok.end]
         for start in sorted(fixes, reverse=True):
             end, new = fixes[start]
             if tok.start <= start < tok.end:
@@ -711,7 +737,8 @@ def _apply(result: OcrResult, tokens: list[_Token], fixes: dict[int, tuple[int, 
         bs = [result.boxes[i] for i in tok.boxes]
         left, top, width, height = _union(bs)
         conf = sum(b.confidence for b in bs) / len(bs)
-        words.append(Word(token_text, left, top, width, height, round(conf, 1)))
+        words.append(Word(token_text, left, top, width, height, round(conf, 1),
+                          "reread" if token_text != read else None))
     return "".join(parts), words
 
 

@@ -18,18 +18,17 @@ import pdfplumber
 import pypdfium2 as pdfium
 from PIL import Image
 
-from saraban.ingest import Page
+from saraban.ingest import Page, Word
 from saraban.ingest.images import MAX_PIXELS
-from saraban.ingest.ocr import DEFAULT_LANGS, OcrEngine, default_engine, ocr_page, run_ordered
+from saraban.ingest.layout import words_from_chars
+from saraban.ingest.ocr import OcrEngine, default_engine, ocr_page, run_ordered
 from saraban.ingest.textlayer import (
     MAX_DAMAGE_SHARE, MIN_LAYER_CHARS, Damage, rebuild_text, repair_text_layer, text_layer_damage,
 )
-from saraban.core.errors import CorruptFileError, EncryptedPdfError, OcrError
+from saraban.core.errors import CorruptFileError, EncryptedPdfError
+from saraban.core.options import ReadOptions
 
 log = logging.getLogger(__name__)
-
-OCR_MODES = ("skip", "redo", "force")
-RENDER_DPI = 300
 
 
 def use_text_layer(number: int, damage: Damage, mode: str) -> bool:
@@ -68,32 +67,30 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
         raise CorruptFileError(path, f"damaged PDF: {err}") from err
 
 
-def read_pdf_pages(path: Path, *, mode: str = "redo", engine: OcrEngine | None = None,
-                   langs: str = DEFAULT_LANGS, jobs: int = 1, deskew: bool = False,
-                   dpi: int = RENDER_DPI) -> Iterator[Page]:
+def read_pdf_pages(path: Path, options: ReadOptions = ReadOptions(), *,
+                   engine: OcrEngine | None = None) -> Iterator[Page]:
     """The pages of a PDF, in order, from text layer or OCR as :func:`use_text_layer` decides."""
-    if mode not in OCR_MODES:
-        raise ValueError(f"OCR mode must be one of {OCR_MODES}, not {mode!r}")
     doc = open_pdf(path)
     if len(doc) == 0:
         doc.close()
         raise CorruptFileError(path, "PDF has no pages")
     engine = engine or default_engine()
-    return run_ordered(_page_sources(path, doc, mode, engine, langs, deskew, dpi), jobs)
+    return run_ordered(_page_sources(path, doc, options, engine), options.jobs)
 
 
-def _page_sources(path: Path, doc: pdfium.PdfDocument, mode: str, engine: OcrEngine,
-                  langs: str, deskew: bool, dpi: int) -> Iterator[Page | partial[Page]]:
+def _page_sources(path: Path, doc: pdfium.PdfDocument, options: ReadOptions,
+                  engine: OcrEngine) -> Iterator[Page | partial[Page]]:
+    mode = options.ocr_mode
     plumber = _open_plumber(path) if mode != "force" else None
     try:
         for index in range(len(doc)):
             number = index + 1
-            text = _layer_text(path, plumber, index) if plumber is not None else ""
+            text, words, (width, height) = _layer_text(path, plumber, index) if plumber is not None else ("", (), (None, None))
             if use_text_layer(number, text_layer_damage(text), mode):
-                yield Page(number=number, text=text, method="text-layer")
+                yield Page(number=number, text=text, method="text-layer", words=words, width=width, height=height)
                 continue
-            image = render_page(path, doc, index, dpi)
-            yield partial(_ocr, path, number, image, engine, langs, deskew)
+            image = render_page(path, doc, index, options.dpi)
+            yield partial(ocr_page, number, image, engine=engine, options=options, source=path)
     finally:
         if plumber is not None:
             plumber.close()
@@ -108,23 +105,24 @@ def _open_plumber(path: Path) -> pdfplumber.PDF | None:
         return None
 
 
-def _layer_text(path: Path, plumber: pdfplumber.PDF, index: int) -> str:
-    """The repaired text layer of one page ('' when pdfplumber cannot read it)."""
+def _layer_text(path: Path, plumber: pdfplumber.PDF, index: int) -> tuple[str, tuple[Word, ...], tuple[int | None, int | None]]:
+    """The repaired text layer of one page, its words and its size in points ('' when pdfplumber cannot read it)."""
     try:
         page = plumber.pages[index]
     except Exception as err:
         log.warning("%s: page %d text layer unreadable (%s)", path, index + 1, err)
-        return ""
+        return "", (), (None, None)
     try:
-        return repair_text_layer(rebuild_text(page.chars))
+        chars = page.chars
+        return repair_text_layer(rebuild_text(chars)), words_from_chars(chars), (round(page.width), round(page.height))
     except Exception as err:  # a damaged content stream: the page image may still render
         log.warning("%s: page %d text layer unreadable (%s)", path, index + 1, err)
-        return ""
+        return "", (), (None, None)
     finally:
         page.close()   # drop pdfplumber's per-page caches: a 1000-page PDF stays small
 
 
-def render_page(path: Path, doc: pdfium.PdfDocument, index: int, dpi: int = RENDER_DPI) -> Image.Image:
+def render_page(path: Path, doc: pdfium.PdfDocument, index: int, dpi: int = ReadOptions().dpi) -> Image.Image:
     """One page as a grayscale image at ``dpi``, lowered for a page too large for MAX_PIXELS."""
     page = doc[index]
     try:
@@ -143,9 +141,3 @@ def render_page(path: Path, doc: pdfium.PdfDocument, index: int, dpi: int = REND
     image.info["dpi"] = (round(scale * 72), round(scale * 72))
     return image
 
-
-def _ocr(path: Path, number: int, image: Image.Image, engine: OcrEngine, langs: str, deskew: bool) -> Page:
-    try:
-        return ocr_page(number, image, engine=engine, langs=langs, deskew_page=deskew)
-    except OcrError as err:
-        raise OcrError(path, f"page {number}: {err.reason}") from err

@@ -1,4 +1,4 @@
-"""Imported by the fork server of ``saraban.batch.PoolRunner``: the bundled samples through the extractors.
+"""Imported by the fork server of ``saraban.runner.PoolRunner``: the bundled samples through the extractors.
 
 The first documents in a fresh process build the extractors' patterns and
 lists and load PyThaiNLP's word list (about 0.5 s of CPU, some of it only when

@@ -1,44 +1,106 @@
-"""The `saraban` command: thin click wrappers around the library."""
+"""The `saraban` command: thin click wrappers around the library.
+
+Exit codes, the same for every command (README: Exit codes):
+
+- 0: every file read (or nothing to do);
+- 1: some files failed; the others were read and stored;
+- 2: usage: a bad option or argument;
+- 3: nothing could be read: every file failed;
+- 4: the run could not go on: a Dask scheduler out of reach, the inbox held
+  by another watcher, a database that cannot be opened.
+"""
 from __future__ import annotations
 
 import json
 import os
 import sys
+import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from saraban.core import __version__
 from saraban.core.errors import SarabanError
+from saraban.core.options import OCR_MODES, ReadOptions
 
 # PyThaiNLP must never try the network (its corpus downloads): set before any import of it.
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2          # click's own code for a usage error
+EXIT_NOTHING_READ = 3
+EXIT_STOPPED = 4
 
-@click.group()
+_EXIT_CODES = """\b
+Exit codes: 0 ok; 1 some files failed; 2 usage; 3 nothing could be read;
+4 the run could not go on (Dask scheduler out of reach, inbox held by another
+watcher, database cannot be opened)."""
+
+
+class RunStopped(click.ClickException):
+    """The run could not start or go on, for a reason that is no one file's fault."""
+
+    exit_code = EXIT_STOPPED
+
+
+def exit_code(failed: int, succeeded: int) -> int:
+    """The exit code of a run that failed on ``failed`` files and read ``succeeded``.
+
+    >>> exit_code(0, 5), exit_code(2, 3), exit_code(2, 0), exit_code(0, 0)
+    (0, 1, 3, 0)
+    """
+    if not failed:
+        return EXIT_OK
+    return EXIT_SOME_FAILED if succeeded else EXIT_NOTHING_READ
+
+
+@click.group(epilog=_EXIT_CODES)
 @click.version_option(__version__, prog_name="saraban")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Print the traceback of an unexpected error under its one-line report.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
     """Saraban: Thai government paperwork to structured records.
 
     Example: saraban extract letter.txt --json
     """
+    ctx.obj = {"debug": debug}
 
 
-@cli.command()
+def _read_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--ocr and --deskew: how every command that reads files reads their pages."""
+    f = click.option("--deskew", is_flag=True, help="Straighten scanned pages before OCR.")(f)
+    return click.option("--ocr", "ocr_mode", type=click.Choice(OCR_MODES), default=ReadOptions().ocr_mode,
+                        show_default=True,
+                        help="PDF pages: skip = keep any text layer; redo = OCR pages whose layer is missing "
+                             "or damaged; force = OCR every page.")(f)
+
+
+def _report(path: Path | str, err: BaseException) -> None:
+    """One line on stderr naming the file and the reason; the traceback too with --debug."""
+    from saraban.tasks import describe_failure
+
+    click.echo(f"saraban: {describe_failure(path, err)}", err=True)
+    if click.get_current_context().find_root().obj.get("debug") and not isinstance(err, SarabanError):
+        traceback.print_exception(err, file=sys.stderr)
+
+
+@cli.command(epilog=_EXIT_CODES)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per document (JSON Lines). The default.")
 @click.option("--text", "as_text", is_flag=True, help="The normalized text instead: pages split by a form feed, documents by '==> NAME <=='.")
 @click.option("--summary", "as_summary", is_flag=True, help="A short readable account per document instead: each field, how many, the first few.")
-@click.option("--ocr", "ocr_mode", type=click.Choice(["skip", "redo", "force"]), default="redo", show_default=True,
-              help="PDF pages: skip = keep any text layer; redo = OCR pages whose layer is missing or damaged; force = OCR every page.")
-@click.option("--deskew", is_flag=True, help="Straighten scanned pages before OCR.")
+@_read_options
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="OCR this many pages at once (default: one per core).")
 def extract(paths: tuple[Path, ...], as_json: bool, as_text: bool, as_summary: bool,
             ocr_mode: str, deskew: bool, jobs: int | None) -> None:
     """Read documents and print what they say (nothing is stored).
 
     A file that cannot be read gets one line on stderr naming it and the
-    reason; the others are still processed and the exit code is 1 at the end.
+    reason; the others are still processed, and the exit code says how many
+    failed (below).
 
     Reads .txt, .pdf (text layer or OCR, page by page), .png/.jpg/.tif
     scans, .docx and .pptx.
@@ -49,15 +111,15 @@ def extract(paths: tuple[Path, ...], as_json: bool, as_text: bool, as_summary: b
 
     if as_json + as_text + as_summary > 1:
         raise click.UsageError("choose one of --json, --text and --summary")
-    ctx = RunContext(ocr_mode=ocr_mode, deskew=deskew, **({"jobs": jobs} if jobs else {}))
+    ctx = RunContext(read=ReadOptions(ocr_mode=ocr_mode, deskew=deskew, jobs=jobs or os.cpu_count() or 1))
     failed = 0
     out = sys.stdout
     for path in paths:
         try:
             result = process_file(path, ctx)
-        except SarabanError as err:
+        except Exception as err:  # noqa: BLE001 - the edge: one line for this file, then the next file
             failed += 1
-            click.echo(f"saraban: {err}", err=True)
+            _report(path, err)
             continue
         if as_text:
             out.write(f"==> {result.doc_id} <==\n{result.norm.text}\n")
@@ -68,8 +130,7 @@ def extract(paths: tuple[Path, ...], as_json: bool, as_text: bool, as_summary: b
         else:
             out.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
         out.flush()
-    if failed:
-        sys.exit(1)
+    sys.exit(exit_code(failed, len(paths) - failed))
 
 
 DEFAULT_DB = Path("saraban.db")
@@ -95,27 +156,39 @@ def _progress_option(f):  # noqa: ANN001, ANN202 - a click decorator
 def _finish(summary) -> None:  # noqa: ANN001 - saraban.batch.Summary, imported lazily
     for line in summary.lines():
         click.echo(line, err=True)
-    if summary.failed:
-        sys.exit(1)
+    sys.exit(exit_code(summary.failed, sum(summary.counts.values()) - summary.failed))
 
 
 def _runner(jobs: int, dask_address: str | None, *, words: bool = True):  # noqa: ANN202
-    from saraban.batch import make_runner
+    from saraban.runner import WARM_EXTRACTORS, WARM_WORDS, make_runner
 
     try:
-        return make_runner(jobs, dask_address, words=words)
+        return make_runner(jobs, dask_address, warm=(WARM_EXTRACTORS, WARM_WORDS) if words else (WARM_EXTRACTORS,))
     except OSError as err:  # Dask could not reach the scheduler
-        raise click.ClickException(f"{dask_address}: cannot reach the Dask scheduler: {err}") from err
+        raise RunStopped(f"{dask_address}: cannot reach the Dask scheduler: {err}") from err
 
 
-@cli.command()
+def _open_db(db_path: Path):  # noqa: ANN202 - sqlite_utils.Database, imported lazily
+    import sqlite3
+
+    from saraban.db.store import open_store
+
+    try:
+        return open_store(db_path)
+    except (sqlite3.Error, OSError) as err:
+        raise RunStopped(f"{db_path}: cannot open the database: {err}") from err
+
+
+@cli.command(epilog=_EXIT_CODES)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True,
               help="The SQLite file to store into (created if missing).")
+@_read_options
 @_jobs_option
 @_dask_option
 @_progress_option
-def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int, dask_address: str | None, progress: bool) -> None:
+def ingest(paths: tuple[Path, ...], db_path: Path, ocr_mode: str, deskew: bool, jobs: int,
+           dask_address: str | None, progress: bool) -> None:
     """Extract documents and store them in SQLite (a folder means every supported file in it).
 
     Files are read in parallel (--jobs processes, or a Dask cluster with
@@ -125,28 +198,27 @@ def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int, dask_address: str 
     one line on stderr naming it and the reason, is stored with status failed,
     and the others go on. At the end a summary: stored, failed by reason,
     duplicates, pages by how they were read, time; the exit code is 1 if any
-    failed.
+    failed (exit codes below).
 
     Example: saraban ingest /archive/2567 --db saraban.db --jobs 8
     """
-    from saraban.db.load import expand_paths
-    from saraban.db.store import open_store
-    from saraban.batch import ingest_archive
+    from saraban.batch import expand_paths, ingest_archive
+    from saraban.pipeline import RunContext
     from saraban.progress import Progress
 
     total = sum(1 for _ in expand_paths(paths)) if progress else None
-    db = open_store(db_path)
-    runner = _runner(jobs if (total is None or total > 1) else 1, dask_address)
+    ctx = RunContext(read=ReadOptions(ocr_mode=ocr_mode, deskew=deskew, jobs=jobs))
+    db = _open_db(db_path)
     try:
-        summary = ingest_archive(db, paths, db_path=str(db_path), runner=runner,
-                                 progress=Progress(total, label="saraban ingest", enabled=progress))
+        with _runner(jobs if (total is None or total > 1) else 1, dask_address) as runner:
+            summary = ingest_archive(db, paths, runner, db_path=str(db_path), ctx=ctx,
+                                     progress=Progress(total, label="saraban ingest", enabled=progress))
     finally:
-        runner.close()
         db.close()
     _finish(summary)
 
 
-@cli.command()
+@cli.command(epilog=_EXIT_CODES)
 @click.option("--db", "db_path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               default=DEFAULT_DB, show_default=True, help="The SQLite file to update.")
 @click.option("--all", "all_docs", is_flag=True,
@@ -164,18 +236,17 @@ def reprocess(db_path: Path, all_docs: bool, jobs: int, dask_address: str | None
 
     Example: saraban reprocess --db saraban.db --jobs 2
     """
-    from saraban.db.store import count_to_reprocess, open_store
     from saraban.batch import reprocess_store
+    from saraban.db.store import count_to_reprocess
     from saraban.progress import Progress
 
-    db = open_store(db_path)
-    total = count_to_reprocess(db, all=all_docs)
-    runner = _runner(jobs if total > 1 else 1, dask_address, words=False)  # pages are kept
+    db = _open_db(db_path)
     try:
-        summary = reprocess_store(db, all=all_docs, db_path=str(db_path), runner=runner,
-                                  progress=Progress(total, label="saraban reprocess", unit="doc", enabled=progress))
+        total = count_to_reprocess(db, all=all_docs)
+        with _runner(jobs if total > 1 else 1, dask_address, words=False) as runner:  # pages are kept
+            summary = reprocess_store(db, runner, all=all_docs, db_path=str(db_path),
+                                      progress=Progress(total, label="saraban reprocess", unit="doc", enabled=progress))
     finally:
-        runner.close()
         db.close()
     _finish(summary)
 
@@ -186,20 +257,28 @@ def reprocess(db_path: Path, all_docs: bool, jobs: int, dask_address: str | None
 @click.option("--port", type=int, default=8001, show_default=True, help="Port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to listen on; 0.0.0.0 to serve other machines.")
-def serve(db_path: Path, port: int, host: str) -> None:
+@click.option("--reviewers", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help='Reviewer accounts, a JSON file {"name": "HASH"} (hashes from: datasette hash-password); '
+                   "they sign in at /-/login and confirm, correct or reject records on the page view.")
+def serve(db_path: Path, port: int, host: str, reviewers: Path | None) -> None:
     """Browse the database in Datasette 0.65 (read-only; ingest may keep writing).
 
-    Thai search on pages, facets, and canned queries (projects per SDG goal,
-    documents per province, references with their letter's date, target mentions).
+    Thai search on pages, facets, canned queries (projects per SDG goal,
+    documents per province, references with their letter's date, target
+    mentions, reviewed records), a page view of every page with a box over
+    every record, and a review queue for signed-in reviewers (--reviewers).
 
-    Example: saraban serve --db saraban.db --port 8001
+    Example: saraban serve --db saraban.db --port 8001 --reviewers reviewers.json
     """
     from saraban.db.site import serve as serve_site
 
-    serve_site(db_path, host=host, port=port)
+    try:
+        serve_site(db_path, host=host, port=port, reviewers=reviewers)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from err
 
 
-@cli.command()
+@cli.command(epilog=_EXIT_CODES)
 @click.argument("inbox", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--db", "db_path", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True,
               help="The SQLite file to store into (created if missing).")
@@ -212,6 +291,7 @@ def serve(db_path: Path, port: int, host: str) -> None:
               help="Seconds between safety-net scans when OS events are used.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Files extracted at once, one process each (default: one per core).")
+@_read_options
 @click.option("--once", is_flag=True, help="File what is in INBOX now, then exit (for cron).")
 @click.option("--processed", type=click.Path(file_okay=False, path_type=Path),
               help="Where stored files go (default: processed/ beside INBOX).")
@@ -220,7 +300,8 @@ def serve(db_path: Path, port: int, host: str) -> None:
 @click.option("--duplicates", type=click.Path(file_okay=False, path_type=Path),
               help="Where copies of stored bytes go (default: duplicates/ beside INBOX).")
 def watch(inbox: Path, db_path: Path, settle: float, poll: bool, poll_interval: float, rescan: float,
-          jobs: int | None, once: bool, processed: Path | None, failed: Path | None, duplicates: Path | None) -> None:
+          jobs: int | None, ocr_mode: str, deskew: bool, once: bool, processed: Path | None, failed: Path | None,
+          duplicates: Path | None) -> None:
     """Store every document dropped into INBOX (and its subfolders) until stopped.
 
     Each file is read once it has stopped changing for --settle seconds,
@@ -235,13 +316,14 @@ def watch(inbox: Path, db_path: Path, settle: float, poll: bool, poll_interval: 
     import logging
     import signal
 
+    from saraban.pipeline import RunContext
     from saraban.watch import Folders, Watcher, WatcherBusyError, WatchSettings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     folders = Folders.beside(inbox, processed=processed, failed=failed, duplicates=duplicates)
     settings = WatchSettings(settle=settle, poll=poll, poll_interval=poll_interval, rescan=rescan,
                              jobs=jobs or os.cpu_count() or 1, once=once)
-    watcher = Watcher(db_path, folders, settings)
+    watcher = Watcher(db_path, folders, settings, RunContext(read=ReadOptions(ocr_mode=ocr_mode, deskew=deskew)))
     previous = {sig: signal.signal(sig, lambda *_: watcher.stop()) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         tally = watcher.run()
@@ -249,13 +331,13 @@ def watch(inbox: Path, db_path: Path, settle: float, poll: bool, poll_interval: 
         if once:  # cron started us while the last run is still busy: that run will do it
             click.echo(f"saraban: {err}", err=True)
             return
-        raise click.ClickException(str(err)) from err
+        raise RunStopped(str(err)) from err
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     click.echo(f"saraban: {inbox}: {tally}", err=True)
-    if once and tally["failed"]:
-        sys.exit(1)
+    if once:
+        sys.exit(exit_code(tally["failed"], sum(tally.counts.values()) - tally["failed"]))
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from saraban.ingest.ocr import OcrEngine, OcrResult
+from saraban.ingest.ocr import EngineError, OcrEngine, OcrResult
 
 TLWG = Path("/usr/share/fonts/truetype/tlwg")
 FONT = TLWG / "Laksaman.ttf"
@@ -81,5 +81,4 @@ class FailingEngine(OcrEngine):
     name = "failing"
 
     def read(self, image: Image.Image, langs: str) -> OcrResult:
-        from saraban.core.errors import OcrError
-        raise OcrError("<page image>", "tesseract crashed (signal 11)")
+        raise EngineError("tesseract crashed (signal 11)")

@@ -13,23 +13,15 @@ import pytest
 from click.testing import CliRunner
 
 from archive_fixtures import add_bad_files, snapshot, write_letters
-from saraban.db.load import expand_paths
-from saraban.db.store import open_store
-from saraban.extractors.records import Record
-from saraban.extractors.registry import EXTRACTORS
-from saraban.batch import (
-    IN_FLIGHT_PER_WORKER,
-    InlineRunner,
-    PoolRunner,
-    Summary,
-    _in_order,
-    _Slot,
-    ingest_archive,
-)
+from saraban.batch import Summary, expand_paths, ingest_archive
 from saraban.cli import cli
 from saraban.core.errors import EmptyFileError, EncodingError
 from saraban.pipeline import RunContext
+from saraban.db.store import open_store
+from saraban.extractors.records import Record
+from saraban.extractors.registry import EXTRACTORS
 from saraban.progress import Progress
+from saraban.runner import IN_FLIGHT_PER_WORKER, InlineRunner, PoolRunner, Slot, in_order, make_runner
 
 pytestmark = pytest.mark.issue(7)
 
@@ -45,6 +37,11 @@ def archive(tmp_path):
 
 def _ingest(*args):
     return CliRunner().invoke(cli, ["ingest", *map(str, args)])
+
+
+def _ingest_archive(db, paths, jobs, **kwargs):
+    with make_runner(jobs) as runner:
+        return ingest_archive(db, paths, runner, **kwargs)
 
 
 def test_letters_are_varied_thai_with_their_own_bytes(archive):
@@ -164,7 +161,7 @@ def test_same_bytes_twice_in_one_run_are_stored_once(tmp_path):
     twin.parent.mkdir()
     twin.write_bytes(letters[1].read_bytes())
     db = open_store(tmp_path / "s.db")
-    summary = ingest_archive(db, [tmp_path / "a"], jobs=2)
+    summary = _ingest_archive(db, [tmp_path / "a"], 2)
     assert (summary.counts["stored"], summary.counts["duplicate"]) == (3, 1)
     assert db["documents"].count == 3
     assert [r["path"] for r in db["copies"].rows] == [str(twin)]
@@ -177,10 +174,10 @@ def test_results_come_back_in_input_order_with_bounded_work_in_flight():
         def slots():
             for i in range(40):
                 pulled.append(i)
-                yield _Slot(i, (pow, (i, 2)))
+                yield Slot(i, (pow, (i, 2)))
 
         seen = []
-        for slot in _in_order(runner, slots()):
+        for slot in in_order(runner, slots()):
             assert len(pulled) - len(seen) <= runner.slots  # never more than slots handed out, not stored
             seen.append((slot.key, slot.result))
     finally:
@@ -191,13 +188,13 @@ def test_results_come_back_in_input_order_with_bounded_work_in_flight():
 
 def test_a_task_that_raises_becomes_a_failure_of_its_item_only():
     def slots():
-        yield _Slot("ok", (len, ("ธนาคารขยะ",)))
-        yield _Slot("boom", (int, ("ไม่ใช่ตัวเลข",)))
-        yield _Slot("after", (len, ("งบ",)))
+        yield Slot("ok", (len, ("ธนาคารขยะ",)))
+        yield Slot("boom", (int, ("ไม่ใช่ตัวเลข",)))
+        yield Slot("after", (len, ("งบ",)))
 
-    got = {s.key: s.result for s in _in_order(InlineRunner(), slots())}
-    assert got["ok"] == 9 and got["after"] == 2
-    assert isinstance(got["boom"].error, ValueError)
+    got = {s.key: s for s in in_order(InlineRunner(), slots())}
+    assert got["ok"].result == 9 and got["after"].result == 2
+    assert isinstance(got["boom"].error, ValueError) and got["boom"].result is None
 
 
 def test_expand_paths_streams_the_folder_in_sorted_order(tmp_path):
@@ -293,7 +290,7 @@ def test_a_file_that_kills_its_worker_fails_alone(tmp_path):
     spec = dataclasses.replace(EXTRACTORS["dates"], fn=die_on_a_time_bomb)
     ctx = RunContext(extractors={**EXTRACTORS, "dates": spec})
     db = open_store(tmp_path / "s.db")
-    summary = ingest_archive(db, [folder], ctx=ctx, jobs=2)
+    summary = _ingest_archive(db, [folder], 2, ctx=ctx)
     assert (summary.counts["stored"], summary.failed) == (8, 1)
     assert summary.failures == {
         "WorkerDiedError: the worker process died on it (a crash, or out of memory)": [1, [str(bomb)]],
@@ -318,7 +315,7 @@ def test_words_segmented_on_a_worker_store_the_same_pages(tmp_path, samples):
 
     result = process_file(samples[0])
     here, there = open_store(tmp_path / "here.db"), open_store(tmp_path / "there.db")
-    save_document(here, result)
-    save_document(there, result, words=page_words(result))
+    save_document(here, result.stored())
+    save_document(there, result.stored(words=page_words(result.norm_pages)))
     assert list(there["pages"].rows) == list(here["pages"].rows)
-    assert page_words(process_text("ธนาคารขยะ ๓ แห่ง\fงบประมาณ")) == [" ธนา คาร ขยะ ๓ แห่ง ", " งบ ประ มาณ "]
+    assert page_words(process_text("ธนาคารขยะ ๓ แห่ง\fงบประมาณ").norm_pages) == [" ธนา คาร ขยะ ๓ แห่ง ", " งบ ประ มาณ "]

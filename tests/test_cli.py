@@ -68,3 +68,32 @@ def test_extract_summary_names_what_was_found(samples):
     assert result.output.startswith("letter_phitsanulok  (text, 1 page(s), text)")
     assert "พล 0017.3/6565" in result.output
     assert "2022-12-22" in result.output
+
+
+def test_exit_codes_say_whether_some_or_all_files_failed(tmp_path, samples):
+    """README: Exit codes. 1 when some files failed, 3 when none could be read, 2 for usage."""
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["extract", str(empty), str(samples[0])]).exit_code == 1
+    assert runner.invoke(cli, ["extract", str(empty), str(tmp_path / "missing.txt")]).exit_code == 3
+    assert runner.invoke(cli, ["ingest", str(empty), "--db", str(tmp_path / "a.db"), "--no-progress"]).exit_code == 3
+    assert runner.invoke(cli, ["extract", str(samples[0]), "--ocr", "sometimes"]).exit_code == 2
+    assert runner.invoke(cli, ["ingest", str(samples[0]), "--db", str(tmp_path / "a.db"), "--no-progress",
+                               "--ocr", "force", "--deskew"]).exit_code == 0
+
+
+def test_an_unexpected_error_is_one_line_and_the_traceback_only_with_debug(tmp_path, samples, monkeypatch):
+    import saraban.pipeline
+
+    def broken(path, kind, ctx):
+        raise KeyError("word/document.xml")
+
+    monkeypatch.setattr(saraban.pipeline, "open_pages", broken)
+    plain = CliRunner().invoke(cli, ["extract", str(samples[0]), str(samples[1])])
+    assert plain.exit_code == 3
+    lines = [line for line in plain.output.splitlines() if line.startswith("saraban: ")]
+    assert lines == [f"saraban: {p}: KeyError: 'word/document.xml'" for p in samples[:2]]
+    assert "Traceback" not in plain.output
+    debug = CliRunner().invoke(cli, ["--debug", "extract", str(samples[0])])
+    assert "Traceback" in debug.output and debug.exit_code == 3

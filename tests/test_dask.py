@@ -68,5 +68,5 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
     write_letters(folder, 2)
     result = CliRunner().invoke(cli, ["ingest", str(folder), "--db", str(tmp_path / "s.db"),
                                       "--dask", "tcp://127.0.0.1:9"])
-    assert result.exit_code == 1
+    assert result.exit_code == 4  # the run could not go on (README: Exit codes)
     assert "tcp://127.0.0.1:9: cannot reach the Dask scheduler" in result.output

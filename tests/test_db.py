@@ -1,6 +1,7 @@
 """The SQLite store: schema, one transaction per document, idempotent saves, Thai search."""
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 
 import pytest
@@ -8,18 +9,19 @@ import pytest
 from saraban.db import schema
 from saraban.db.store import (
     already_seen,
-    documents_to_reprocess,
+    pages_to_reprocess,
     open_store,
     record_duplicate,
     record_failure,
     save_document,
-    save_reprocessed,
     search_pages,
     search_pages_like,
 )
 from saraban.extractors.registry import EXTRACTORS, extractors_version
 from saraban.core.errors import EncodingError
-from saraban.pipeline import PAGE_BREAK, process_file, process_text
+from saraban.batch import ingest_archive, reprocess_store
+from saraban.pipeline import process_file, process_text
+from saraban.runner import InlineRunner
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +34,7 @@ def store(tmp_path, sample_results):
     """A file store holding the five dev documents."""
     db = open_store(tmp_path / "saraban.db")
     for result in sample_results:
-        save_document(db, result)
+        save_document(db, result.stored())
     return db
 
 
@@ -81,7 +83,7 @@ def test_saving_twice_gives_the_same_rows(store, sample_results):
     tables = ["documents", "pages", *EXTRACTORS]
     before = {t: _rows(store, t) for t in tables}
     for result in sample_results:
-        save_document(store, result)
+        save_document(store, result.stored())
     assert {t: _rows(store, t) for t in tables} == before
 
 
@@ -92,7 +94,7 @@ def test_already_seen_is_by_content(store, sample_results):
 
 def test_same_name_other_content_gets_its_own_row(store):
     other = process_text("หนังสือฉบับอื่น ที่ชื่อไฟล์ซ้ำ", "report_q2")
-    stored = save_document(store, other)
+    stored = save_document(store, other.stored())
     assert stored == f"report_q2-{other.sha256[:8]}"
     assert store["documents"].get("report_q2")["sha256"] != other.sha256
 
@@ -120,26 +122,23 @@ def test_record_failure_marks_the_document_failed(store, tmp_path):
 
 def test_a_crash_mid_document_leaves_nothing_half_stored(tmp_path, sample_results):
     db = open_store(tmp_path / "s.db")
-    result = sample_results[0]
-    broken = process_text("ก", result.doc_id)
-    broken.sha256 = result.sha256
-    broken.pages = [*result.pages, result.pages[0]]  # two pages with the same number: the insert fails
+    doc = sample_results[0].stored()
+    broken = dataclasses.replace(doc, pages=[*doc.pages, doc.pages[0]])  # two pages with the same number: the insert fails
     with pytest.raises(sqlite3.IntegrityError):
         save_document(db, broken)
     assert db["documents"].count == 0 and db["pages"].count == 0
 
 
 def test_reprocess_finds_out_of_date_documents_and_keeps_pages(store):
-    assert list(documents_to_reprocess(store)) == []
-    assert len(list(documents_to_reprocess(store, all=True))) == 5
+    assert list(pages_to_reprocess(store)) == []
+    assert len(list(pages_to_reprocess(store, all=True))) == 5
     store.execute("update documents set extractors_version = 'dates=0' where doc_id = 'report_q2'")
     store.conn.commit()
-    todo = list(documents_to_reprocess(store))
-    assert [d for d, _ in todo] == ["report_q2"]
-    doc_id, texts = todo[0]
+    todo = list(pages_to_reprocess(store))
+    assert [d for d, *_ in todo] == ["report_q2"]
     pages_before = _rows(store, "pages")
-    save_reprocessed(store, process_text(PAGE_BREAK.join(texts), doc_id))
-    assert list(documents_to_reprocess(store)) == []
+    assert reprocess_store(store, InlineRunner()).counts == {"reprocessed": 1}
+    assert list(pages_to_reprocess(store)) == []
     assert _rows(store, "pages") == pages_before
 
 
@@ -165,7 +164,6 @@ def test_default_tokenizer_would_not_find_thai(tmp_path):
 
 # --- the schema follows the registry -----------------------------------------
 
-import dataclasses  # noqa: E402
 import re  # noqa: E402
 
 from saraban.extractors.records import Record  # noqa: E402
@@ -207,7 +205,7 @@ def test_a_new_registry_field_gets_a_typed_table(tmp_path, clock_field):
     indexed = {tuple(i.columns) for i in db[clock_field].indexes}
     assert {("hhmm",), ("hour",), ("afternoon",), ("page_id",)} <= indexed
     result = process_text("ประชุมวันนี้ เวลา ๑๓.๓๐ น.\fหน้าสอง เวลา 09:00 น.", "minutes")
-    save_document(db, result)
+    save_document(db, result.stored())
     rows = list(db[clock_field].rows_where(order_by="seq"))
     assert [(r["hhmm"], r["afternoon"], r["page"], r["page_id"]) for r in rows] == [
         ("13:30", 1, 1, "minutes:1"), ("09:00", 0, 2, "minutes:2"),
@@ -235,20 +233,19 @@ def test_an_existing_store_gains_a_new_fields_table_then_a_new_column(tmp_path, 
     open_store(path).close()
     monkeypatch.setitem(EXTRACTORS, "clock", ExtractorSpec("clock", extract_clock_times, "1"))
     db = open_store(path)
-    save_document(db, process_text("เวลา ๑๓.๓๐ น.", "memo"))
+    save_document(db, process_text("เวลา ๑๓.๓๐ น.", "memo").stored())
     assert "clock" in db.table_names() and "minute" not in db["clock"].columns_dict
     db.close()
     monkeypatch.setitem(EXTRACTORS, "clock", ExtractorSpec("clock", extract_clock_times_v2, "2"))
     db = open_store(path)
     assert db["clock"].columns_dict["minute"] is int
-    [(doc_id, texts)] = documents_to_reprocess(db)
-    save_reprocessed(db, process_text(PAGE_BREAK.join(texts), doc_id))
+    assert reprocess_store(db, InlineRunner()).counts == {"reprocessed": 1}
     assert [(r["hhmm"], r["minute"]) for r in db["clock"].rows] == [("13:30", 30)]
 
 
 def test_version_change_marks_documents_for_reprocessing(store, clock_field):
     """A new or changed extractor changes extractors_version(): every document is out of date."""
-    todo = [doc_id for doc_id, _ in documents_to_reprocess(store)]
+    todo = [doc_id for doc_id, *_ in pages_to_reprocess(store)]
     assert len(todo) == 5
 
 
@@ -256,7 +253,6 @@ def test_version_change_marks_documents_for_reprocessing(store, clock_field):
 
 from click.testing import CliRunner  # noqa: E402
 
-from saraban.db.load import ingest_paths  # noqa: E402
 from saraban.cli import cli  # noqa: E402
 
 
@@ -324,10 +320,11 @@ def _extract_or_fail(text: str) -> list[ClockTime]:
 def test_an_extractor_crash_on_one_file_is_recorded_and_the_run_goes_on(tmp_path, samples, monkeypatch):
     monkeypatch.setitem(EXTRACTORS, "clock", ExtractorSpec("clock", _extract_or_fail, "1"))
     db = open_store(tmp_path / "s.db")
-    outcomes = {o.path.stem: o for o in ingest_paths(db, samples)}
-    assert outcomes["report_q2"].status == "failed"
-    assert str(outcomes["report_q2"].error) == "cannot read a clock here"
-    assert outcomes["news_localization"].status == "stored"
+    summary = ingest_archive(db, samples, InlineRunner())
+    failing = [str(p) for p in samples if "ถังขยะเปียก" in p.read_text(encoding="utf-8")]
+    assert "report_q2" in " ".join(failing) and len(failing) < len(samples)
+    assert summary.counts == {"stored": len(samples) - len(failing), "failed": len(failing)}
+    assert summary.failures == {"ValueError: cannot read a clock here": [len(failing), failing]}
     statuses = {r["doc_id"]: (r["status"], r["error_type"]) for r in db["documents"].rows}
     assert statuses["report_q2"] == ("failed", "ValueError")
     assert statuses["news_localization"] == ("ok", None)
@@ -345,7 +342,7 @@ _TYPED = st.text(alphabet=st.sampled_from(list('"*():^-+. \'\\\t\nกง่บ�
 @pytest.fixture(scope="module")
 def small_store():
     db = open_store(":memory:")
-    save_document(db, process_text('ธนาคารขยะ ถังขยะเปียก งบประมาณ "ทดสอบ" a*b (x) NEAR y:z', "memo"))
+    save_document(db, process_text('ธนาคารขยะ ถังขยะเปียก งบประมาณ "ทดสอบ" a*b (x) NEAR y:z', "memo").stored())
     return db
 
 
@@ -371,8 +368,8 @@ def test_search_operators_are_literal(small_store, query, found):
 def test_short_terms_match_at_a_syllable_start():
     """`งบ` (budget) is in ปีงบประมาณ; the letters ง บ inside ความสงบ (peace) are not it."""
     db = open_store(":memory:")
-    save_document(db, process_text("ในปีงบประมาณ พ.ศ. ๒๕๖๖", "budget"))
-    save_document(db, process_text("รักษาความสงบเรียบร้อย", "peace"))
+    save_document(db, process_text("ในปีงบประมาณ พ.ศ. ๒๕๖๖", "budget").stored())
+    save_document(db, process_text("รักษาความสงบเรียบร้อย", "peace").stored())
     assert [r["doc_id"] for r in search_pages(db, "งบ")] == ["budget"]
     assert [r["doc_id"] for r in search_pages_like(db, "งบ")] == ["budget", "peace"]
     assert [r["doc_id"] for r in search_pages(db, "สงบ")] == ["peace"]  # three characters: the trigram index
@@ -392,7 +389,7 @@ def test_a_writer_waits_for_another_writers_lock(tmp_path):
     release = threading.Timer(1.0, lambda: first.conn.execute("COMMIT"))
     release.start()
     t0 = time.monotonic()
-    save_document(second, process_text("ถังขยะเปียก", "memo"))  # ...while this one saves
+    save_document(second, process_text("ถังขยะเปียก", "memo").stored())  # ...while this one saves
     waited = time.monotonic() - t0
     release.join()
     assert waited >= 0.5
@@ -405,7 +402,7 @@ def test_search_column_computed_elsewhere_gives_the_same_rows(tmp_path, sample_r
 
     a, b = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
     for result in sample_results:
-        save_document(a, result)
-        save_document(b, result, words=page_words(result))
+        save_document(a, result.stored())
+        save_document(b, result.stored(words=page_words(result.norm_pages)))
     assert _rows(a, "pages") == _rows(b, "pages")
     assert {r["doc_id"] for r in search_pages(b, "งบ")} == {r["doc_id"] for r in search_pages(a, "งบ")}

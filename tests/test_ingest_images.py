@@ -11,13 +11,14 @@ from saraban.ingest.images import read_image_pages
 from saraban.ingest.triage import triage
 from saraban.cli import cli
 from saraban.core.errors import CorruptFileError, EmptyFileError, MismatchedTypeError, TooLargeError
+from saraban.core.options import ReadOptions
 
 
 def test_multipage_tiff_gives_one_ocr_page_per_frame(tmp_path):
     frames = [page_image("๒๒ ธันวาคม ๒๕๖๕"), page_image("ที่ พล ๐๐๑๗.๓/๖๕๖๕")]
     frames[0].save(tmp_path / "scan.tif", save_all=True, append_images=frames[1:], dpi=(300, 300))
     engine = FixedEngine()
-    pages = list(read_image_pages(tmp_path / "scan.tif", engine=engine, jobs=2))
+    pages = list(read_image_pages(tmp_path / "scan.tif", ReadOptions(jobs=2), engine=engine))
     assert [(p.number, p.method) for p in pages] == [(1, "ocr"), (2, "ocr")]
     assert engine.calls == 2
 

@@ -141,7 +141,7 @@ def test_real_tesseract_reads_thai_date_and_reference_digits(shared_tool, tmp_pa
     import random
     render.render(tmp_path / "txt" / "letter.txt", tmp_path, random.Random(7), "light")
     from saraban.pipeline import RunContext, process_file
-    result = process_file(tmp_path / "letter.scan.pdf", RunContext(jobs=1))
+    result = process_file(tmp_path / "letter.scan.pdf", RunContext())
     text = result.raw_text
     assert result.pages[0].method == "ocr" and result.pages[0].words
     assert "๐๐๑๗.๓/๖๕๖๕" in text

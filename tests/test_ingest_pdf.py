@@ -10,6 +10,7 @@ from ingest_fixtures import LETTER, FailingEngine, FixedEngine, image_only_pdf, 
 from saraban.ingest.pdf import read_pdf_pages, use_text_layer
 from saraban.ingest.textlayer import Damage, repair_text_layer, text_layer_damage
 from saraban.core.errors import CorruptFileError, EncryptedPdfError, OcrError
+from saraban.core.options import ReadOptions
 
 
 def test_born_digital_thai_pdf_reads_from_its_text_layer(tmp_path):
@@ -77,7 +78,7 @@ def test_mixed_pdf_is_decided_page_by_page(tmp_path):
     merged.import_pages(pdfium.PdfDocument(str(typed)))
     merged.save(str(tmp_path / "mixed.pdf"))
     engine = FixedEngine("๒๒ ธันวาคม ๒๕๖๕")
-    pages = list(read_pdf_pages(tmp_path / "mixed.pdf", engine=engine, jobs=2))
+    pages = list(read_pdf_pages(tmp_path / "mixed.pdf", ReadOptions(jobs=2), engine=engine))
     assert [p.method for p in pages] == ["ocr", "text-layer"]
     assert [p.number for p in pages] == [1, 2]
     assert engine.calls == 1
@@ -86,7 +87,7 @@ def test_mixed_pdf_is_decided_page_by_page(tmp_path):
 def test_force_mode_ocrs_pages_with_a_text_layer(tmp_path):
     pdf = text_pdf(tmp_path / "letter.pdf", [LETTER, LETTER])
     engine = FixedEngine()
-    pages = list(read_pdf_pages(pdf, mode="force", engine=engine))
+    pages = list(read_pdf_pages(pdf, ReadOptions(ocr_mode="force"), engine=engine))
     assert [p.method for p in pages] == ["ocr", "ocr"] and engine.calls == 2
 
 
@@ -138,7 +139,7 @@ def test_thousand_page_pdf_streams_within_the_memory_bound(tmp_path):
     code = (
         "import sys\n"
         "from ingest.pdf import read_pdf_pages\n"
-        "n = sum(1 for p in read_pdf_pages(sys.argv[1], jobs=1) if p.method == 'text-layer')\n"
+        "n = sum(1 for p in read_pdf_pages(sys.argv[1]) if p.method == 'text-layer')\n"
         "hwm = next(l for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
         "print(n, int(hwm.split()[1]) // 1024)\n"
     )

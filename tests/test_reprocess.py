@@ -14,6 +14,7 @@ from saraban.extractors.records import Record
 from saraban.extractors.registry import EXTRACTORS, extractors_version
 from saraban.normalizers import thai_digits_to_arabic
 from saraban.batch import ingest_archive, reprocess_store
+from saraban.runner import InlineRunner, make_runner
 from saraban.cli import cli
 from saraban.progress import Progress
 
@@ -38,7 +39,7 @@ def store_file(tmp_path):
     write_letters(folder, 10)
     db_file = tmp_path / "s.db"
     db = open_store(db_file)
-    summary = ingest_archive(db, [folder], jobs=1)
+    summary = ingest_archive(db, [folder], InlineRunner())
     db.close()
     assert summary.counts["stored"] == 10
     return db_file
@@ -50,6 +51,11 @@ def bumped(monkeypatch):
     spec = EXTRACTORS["dates"]
     monkeypatch.setitem(EXTRACTORS, "dates", dataclasses.replace(spec, fn=every_buddhist_year, version=BUMPED))
     return EXTRACTORS["dates"]
+
+
+def _reprocess_store(db, jobs, **kwargs):
+    with make_runner(jobs) as runner:
+        return reprocess_store(db, runner, **kwargs)
 
 
 def _reprocess(*args):
@@ -95,7 +101,7 @@ def test_a_new_extractor_version_replaces_mentions_and_keeps_pages(store_file, b
     assert before["documents"][0]["extractors_version"] != extractors_version()
     db = open_store(store_file)
     assert count_to_reprocess(db) == 10
-    summary = reprocess_store(db, jobs=1)
+    summary = _reprocess_store(db, 1)
     assert summary.counts["reprocessed"] == 10 and not summary.failed
     after = snapshot(store_file)
     # pages and every other field untouched
@@ -114,14 +120,14 @@ def test_a_new_extractor_version_replaces_mentions_and_keeps_pages(store_file, b
     # each document now carries the new version, so a rerun has nothing to do
     assert {d["extractors_version"] for d in after["documents"]} == {extractors_version()}
     assert count_to_reprocess(db) == 0
-    assert reprocess_store(db, jobs=1).counts == {}
+    assert _reprocess_store(db, 1).counts == {}
 
 
 def test_reprocess_on_worker_processes_equals_one_process(tmp_path, store_file, bumped):
     copy = tmp_path / "copy.db"
     copy.write_bytes(store_file.read_bytes())
-    one = reprocess_store(open_store(store_file), jobs=1)
-    two = reprocess_store(open_store(copy), jobs=2)
+    one = _reprocess_store(open_store(store_file), 1)
+    two = _reprocess_store(open_store(copy), 2)
     assert one.counts == two.counts == {"reprocessed": 10}
     assert snapshot(copy) == snapshot(store_file)
 
@@ -146,13 +152,13 @@ class _CrashingProgress(Progress):
 def test_a_run_stopped_half_way_is_finished_by_the_next(tmp_path, store_file, bumped):
     straight = tmp_path / "straight.db"
     straight.write_bytes(store_file.read_bytes())
-    reprocess_store(open_store(straight), jobs=1)
+    _reprocess_store(open_store(straight), 1)
 
     db = open_store(store_file)
     with pytest.raises(_Crash):
-        reprocess_store(db, jobs=1, progress=_CrashingProgress(after=4))
+        _reprocess_store(db, 1, progress=_CrashingProgress(after=4))
     assert count_to_reprocess(db) == 6  # the four stored carry the new version
-    summary = reprocess_store(db, jobs=2)
+    summary = _reprocess_store(db, 2)
     assert summary.counts == {"reprocessed": 6}
     assert snapshot(store_file) == snapshot(straight)
 
@@ -165,7 +171,7 @@ def test_a_document_whose_extractor_fails_keeps_its_old_mentions(store_file, mon
     spec = EXTRACTORS["dates"]
     monkeypatch.setitem(EXTRACTORS, "dates", dataclasses.replace(spec, fn=broken, version=BUMPED))
     db = open_store(store_file)
-    summary = reprocess_store(db, jobs=1)
+    summary = _reprocess_store(db, 1)
     assert summary.counts == {"failed": 10}
     assert list(summary.failures) == ["RuntimeError: regex exploded"]
     assert snapshot(store_file) == before

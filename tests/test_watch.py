@@ -226,7 +226,7 @@ def test_a_crash_between_commit_and_move_is_finished_on_restart(tmp_path, sample
     result = process_file(memo)
     planned = plan_destination(folders.processed, Path("memo.txt"))
     result.path = planned
-    save_document(db, result)  # ...and here the watcher was killed
+    save_document(db, result.stored())  # ...and here the watcher was killed
 
     folders, tally = _run_once(inbox, tmp_path / "s.db")
     assert tally[RESUMED] == 1 and tally[STORED] == 0 and tally[DUPLICATE] == 0
@@ -528,7 +528,7 @@ def test_a_crash_between_link_and_unlink_is_finished_on_restart(tmp_path, sample
     result = process_file(memo)
     planned = plan_destination(folders.processed, Path("memo.txt"))
     result.path = planned
-    save_document(db, result)
+    save_document(db, result.stored())
     planned.parent.mkdir(parents=True)
     os.link(memo, planned)  # ...killed before the unlink
 
@@ -545,11 +545,11 @@ def test_words_computed_beforehand_store_the_same_rows(tmp_path, samples):
 
     result = process_file(next(s for s in samples if s.name == "report_q2.txt"))
     a, b = open_store(tmp_path / "a.db"), open_store(tmp_path / "b.db")
-    save_document(a, result)
-    save_document(b, result, words=page_words(result))
+    save_document(a, result.stored())
+    save_document(b, result.stored(words=page_words(result.norm_pages)))
     rows_a = [dict(r) for r in a["pages"].rows]
     assert rows_a == [dict(r) for r in b["pages"].rows]
-    assert page_words(result)[0].count(" ") > 100  # the page, split by PyThaiNLP
+    assert page_words(result.norm_pages)[0].count(" ") > 100  # the page, split by PyThaiNLP
 
 
 @pytest.mark.slow
@@ -667,9 +667,9 @@ def test_a_file_that_kills_its_worker_is_failed_and_the_rest_go_on(tmp_path, sam
     tally = Watcher(tmp_path / "s.db", folders, WatchSettings(settle=0.1, once=True, jobs=1), ctx=ctx).run()
     assert (tally[STORED], tally[FAILED]) == (2, 1)
     failed = folders.failed / today() / "bomb.txt"
-    assert "WorkerCrashedError" in note_path(failed).read_text(encoding="utf-8")
+    assert "WorkerDiedError" in note_path(failed).read_text(encoding="utf-8")
     db = open_store(tmp_path / "s.db")
-    assert document_for(db, hashlib.sha256(failed.read_bytes()).hexdigest())["error_type"] == "WorkerCrashedError"
+    assert document_for(db, hashlib.sha256(failed.read_bytes()).hexdigest())["error_type"] == "WorkerDiedError"
 
 
 _name_part = st.text(alphabet=st.sampled_from("กขคงหนังสือ๑๒3 ab-_.()[]+"), min_size=1, max_size=12)

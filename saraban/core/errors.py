@@ -7,8 +7,6 @@ from pathlib import Path
 class SarabanError(Exception):
     """Base for every error the pipeline reports about one input file."""
 
-    exit_code = 1
-
     def __init__(self, path: Path | str, reason: str) -> None:
         super().__init__(f"{path}: {reason}")
         self.path, self.reason = Path(path), reason
@@ -42,8 +40,6 @@ class CorruptFileError(SarabanError):
 class EncryptedPdfError(SarabanError):
     """The PDF needs a password; we never guess one."""
 
-    exit_code = 3
-
 
 class TooLargeError(SarabanError):
     """An image too large to decode safely (a decompression bomb)."""
@@ -58,4 +54,13 @@ class OcrError(SarabanError):
 
 
 class WorkerDiedError(SarabanError):
-    """The worker process reading this file died: a crash in a native library, or out of memory."""
+    """The worker process reading this file died, also when the file ran again alone: a crash in a
+    native library, or out of memory (saraban.runner)."""
+
+
+class UnexpectedError(SarabanError):
+    """An error no reader expected (a library's own exception, a bug), by its type and message.
+
+    The runners report it like any other, on one line naming the file, and the
+    run goes on with the next file.
+    """

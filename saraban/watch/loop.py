@@ -26,32 +26,29 @@ import dataclasses
 import heapq
 import itertools
 import logging
-import multiprocessing
 import os
 import queue
 import sqlite3
-import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from saraban.db.store import (
-    STATUS_OK, already_seen, document_for, open_store, page_words, record_duplicate, record_failure, save_document,
-)
+from saraban.core.errors import SarabanError, WorkerDiedError
+from saraban.db.store import STATUS_OK, already_seen, document_for, open_store, record_duplicate, record_failure, save_document
+from saraban.pipeline import RunContext, sha256_file
+from saraban.runner import WARM_EXTRACTORS, WARM_WORDS, PoolRunner
+from saraban.tasks import Extracted, Failed, extract_file
 from saraban.watch.filing import Folders, find_linked, is_planned_for, move_file, note_path, plan_destination, write_note
 from saraban.watch.filter import is_ignored_dir_name, is_safe_file, is_wanted_name, is_wanted_path, relative_to_inbox
 from saraban.watch.tracker import DEFAULT_SETTLE_S, Signature, StabilityTracker
-from saraban.pipeline import DocumentResult, RunContext, process_file, sha256_file
 
 log = logging.getLogger("saraban.watch")
 
 STORED, RESUMED, DUPLICATE, FAILED = "stored", "resumed", "duplicate", "failed"
-# An extraction process that dies (out of memory, a crash in a PDF library) takes the
-# files it was running with it; each is tried this many times before it is failed.
-MAX_WORKER_CRASHES = 2
+# What an extraction process answers for a file that changed while it was read.
+CHANGED = "changed"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,37 +73,6 @@ class _Job:
     settled_at: float
     sha: str | None = None
     planned_failed: Path | None = None  # a failure destination a crashed run already recorded
-    crashes: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class _Extracted:
-    """What an extraction process sends back: a result, or an error by name and message."""
-
-    result: DocumentResult | None
-    error_type: str | None
-    error: str | None
-    changed: bool
-    seconds: float                   # process_file alone
-    words: list[str] | None = None   # db.store.page_words, computed here so the writer need not
-    words_seconds: float = 0.0
-
-
-class WorkerError(Exception):
-    """An error raised in an extraction process, carried back by its class name and message.
-
-    Exceptions do not always survive pickling (``SarabanError`` takes two
-    arguments), so the worker sends name and message and the coordinator
-    rebuilds one whose class name is the original's for ``record_failure``.
-    """
-
-    @classmethod
-    def named(cls, type_name: str, message: str) -> WorkerError:
-        return type(type_name, (cls,), {})(message)
-
-
-class WorkerCrashedError(Exception):
-    """The extraction process died while reading this file, more than once."""
 
 
 @dataclass(slots=True)
@@ -127,53 +93,12 @@ class Tally:
 
 # --- in the extraction processes -------------------------------------------------
 
-def _init_worker(watcher_pid: int) -> None:
-    """Warm the pipeline and the word splitter (a second to load), and exit when the watcher is gone.
-
-    After a ``kill -9`` of the watcher nothing tells its extraction processes
-    (their parent is the forkserver, which itself waits for them), so each
-    checks that the watcher is still alive and not a zombie.
-    """
-    import psutil
-
-    watcher = psutil.Process(watcher_pid)
-
-    def exit_when_orphaned() -> None:
-        while True:
-            try:
-                if watcher.status() == psutil.STATUS_ZOMBIE or not watcher.is_running():
-                    os._exit(1)
-            except psutil.Error:
-                os._exit(1)
-            time.sleep(0.5)
-
-    threading.Thread(target=exit_when_orphaned, daemon=True, name="saraban-orphan-watch").start()
-    from saraban.pipeline import process_text
-
-    page_words(process_text("ที่ พล ๐๐๑๗.๓/๖๕๖๕ ลงวันที่ ๒๒ ธันวาคม ๒๕๖๕ จังหวัดพิษณุโลก"))  # loads the dictionary
-
-
-def _ready() -> int:
-    return os.getpid()
-
-
-def _extract(path: Path, sig: Signature, ctx: RunContext) -> _Extracted:
-    """Run the pipeline on one file in a worker; ``changed`` if it moved under us while read."""
-    started = time.perf_counter()
+def _extract(path: Path, sig: Signature, ctx: RunContext) -> Extracted | Failed | str:
+    """Run the pipeline on one file in a worker; ``CHANGED`` if it moved under us while read."""
     if Signature.of(path) != sig:  # re-checked just before reading
-        return _Extracted(None, None, None, True, 0.0)
-    try:
-        result = process_file(path, ctx)
-    except Exception as err:  # the edge: anything one file raises is that file's failure
-        changed = Signature.of(path) != sig
-        return _Extracted(None, type(err).__name__, str(err), changed, time.perf_counter() - started)
-    seconds = time.perf_counter() - started
-    try:
-        words = page_words(result)
-    except Exception:  # the writer tokenizes again, and reports what is wrong there
-        words = None
-    changed = Signature.of(path) != sig
-    return _Extracted(result, None, None, changed, seconds, words, time.perf_counter() - started - seconds)
+        return CHANGED
+    out = extract_file(path, ctx)
+    return CHANGED if Signature.of(path) != sig else out
 
 
 def _hash(path: Path, sig: Signature) -> str | None:
@@ -194,7 +119,7 @@ class Watcher:
         self.db_path = db_path
         self.folders = folders
         self.settings = settings or WatchSettings()
-        self.ctx = dataclasses.replace(ctx or RunContext(), jobs=1)  # parallel across files, not within
+        self.ctx = (ctx or RunContext()).one_page_at_a_time()  # parallel across files, not within
         self.tally = Tally()
         self._queue: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
         self._tracker = StabilityTracker(self.settings.settle)
@@ -205,8 +130,7 @@ class Watcher:
         self._sha_active: dict[str, _Job] = {}           # one file per content at a time
         self._sha_waiting: dict[str, list[_Job]] = {}
         self._stopping = False
-        self._pool: ProcessPoolExecutor | None = None
-        self._pool_generation = 0
+        self._runner: PoolRunner | None = None
         self._db = None
 
     # public --------------------------------------------------------------------
@@ -227,9 +151,10 @@ class Watcher:
     def _run(self) -> Tally:
         s = self.settings
         self._db = open_store(self.db_path)
-        self._warm_writer()
         self._hasher = ThreadPoolExecutor(max_workers=2, thread_name_prefix="saraban-hash")
-        self._pool = self._new_pool()
+        # always worker processes, even one: a crash in a native library must not take the daemon
+        self._runner = PoolRunner(self.settings.jobs, warm=(WARM_EXTRACTORS, WARM_WORDS))
+        self._runner.start()  # every worker up and warm before the first file waits on one
         observer = None
         try:
             if not (s.poll or s.once):
@@ -265,7 +190,7 @@ class Watcher:
                 observer.stop()
                 observer.join(timeout=5)
             self._hasher.shutdown(wait=False, cancel_futures=True)
-            self._shutdown_pool(self._pool)
+            self._runner.close(wait=False)  # a long OCR job is redone after restart, not waited for
             self._db.close()
         return self.tally
 
@@ -397,33 +322,6 @@ class Watcher:
         heapq.heappush(self._ready, (job.sig.size, next(self._seq), job))
 
     # extraction --------------------------------------------------------------------
-    def _new_pool(self) -> ProcessPoolExecutor:
-        # forkserver: workers are forked from a clean process that imported the
-        # pipeline, never from this one with its threads (fork + threads deadlocks).
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        mp = multiprocessing.get_context(method)
-        if method == "forkserver":
-            mp.set_forkserver_preload(["saraban.pipeline", "saraban.watch.loop"])
-        pool = ProcessPoolExecutor(max_workers=self.settings.jobs, mp_context=mp, initializer=_init_worker,
-                                   initargs=(os.getpid(),))
-        for f in [pool.submit(_ready) for _ in range(self.settings.jobs)]:
-            f.result()  # start and warm every worker before the first file waits on one
-        self._pool_generation += 1
-        return pool
-
-    def _shutdown_pool(self, pool: ProcessPoolExecutor | None) -> None:
-        """Stop the workers now: a long OCR job is redone after restart, not waited for."""
-        if pool is None:
-            return
-        processes = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for p in processes:
-            with contextlib.suppress(Exception):
-                p.terminate()
-        for p in processes:
-            with contextlib.suppress(Exception):
-                p.join(timeout=5)
-
     def _dispatch(self) -> None:
         """Hand the smallest waiting files to free extraction processes."""
         while self._ready and len(self._extracting) < self.settings.jobs and not self._stopping:
@@ -431,61 +329,45 @@ class Watcher:
             if Signature.of(job.path) != job.sig:
                 self._retrack(job)
                 continue
-            generation = self._pool_generation
             try:
-                try:
-                    fut = self._pool.submit(_extract, job.path, job.sig, self.ctx)
-                except BrokenProcessPool:
-                    self._replace_pool(generation)
-                    fut = self._pool.submit(_extract, job.path, job.sig, self.ctx)
-                    generation = self._pool_generation
+                fut = self._runner.submit(_extract, job.path, job.sig, self.ctx, key=job.path)
             except Exception:
                 log.exception("%s: left in the inbox, retried at the next scan", job.rel)
                 self._finish(job)
                 continue
             self._extracting.add(job)
-            fut.add_done_callback(lambda f, j=job, g=generation: self._queue.put(("extracted", j, (f, g))))
+            fut.add_done_callback(lambda f, j=job: self._queue.put(("extracted", j, f)))
 
-    def _replace_pool(self, generation: int) -> None:
-        if generation == self._pool_generation:
-            log.warning("an extraction process died; starting new ones")
-            self._shutdown_pool(self._pool)
-            self._pool = self._new_pool()
-
-    def _extracted(self, job: _Job, fut_gen: tuple[Future, int]) -> None:
-        fut, generation = fut_gen
+    def _extracted(self, job: _Job, fut: Future) -> None:
         self._extracting.discard(job)
         try:
-            out: _Extracted = fut.result()
-        except BrokenProcessPool:
-            self._replace_pool(generation)
-            job.crashes += 1
-            if job.crashes < MAX_WORKER_CRASHES:
-                heapq.heappush(self._ready, (job.sig.size, next(self._seq), job))
-                return
-            err = WorkerCrashedError(f"{job.path}: the extraction process died reading it, {job.crashes} times")
-            self._fail(job, err, seconds=0.0)
+            out = fut.result()
+        except CancelledError:  # stopping: the file stays in the inbox for the next run
+            self._finish(job)
             return
-        if out.changed or Signature.of(job.path) != job.sig or (out.result and out.result.sha256 != job.sha):
+        except WorkerDiedError as err:  # it killed its worker, also when it ran alone
+            self._fail(job, err, seconds=None)
+            return
+        if out == CHANGED or Signature.of(job.path) != job.sig or (
+                isinstance(out, Extracted) and out.doc.sha256 != job.sha):
             self._retrack(job)
             return
-        if out.result is None:
-            self._fail(job, WorkerError.named(out.error_type or "Error", out.error or ""), out.seconds)
+        if isinstance(out, Failed):
+            self._fail(job, out.error, seconds=None)
             return
         self._store(job, out)
 
     # storing and filing --------------------------------------------------------------
-    def _store(self, job: _Job, out: _Extracted) -> None:
+    def _store(self, job: _Job, out: Extracted) -> None:
         """Commit the document with its planned home, then move the file there."""
-        result = out.result
         if already_seen(self._db, job.sha):  # stored meanwhile by someone else (saraban ingest)
             self._release(job)
             self._precheck(job)
             return
         dest = plan_destination(self.folders.processed, job.rel)
-        result.path = dest  # the database says where the file lives from now on
+        doc = dataclasses.replace(out.doc, path=str(dest))  # the database says where the file lives from now on
         try:
-            doc_id = save_document(self._db, result, words=out.words)
+            doc_id = save_document(self._db, doc)
         except sqlite3.OperationalError:
             raise  # locked, disk full: not this file's fault; it stays and is retried
         except Exception as err:  # content the store cannot take is this file's failure
@@ -495,11 +377,11 @@ class Watcher:
         if job.planned_failed is not None and not os.path.lexists(job.planned_failed):
             with contextlib.suppress(OSError):  # a note a crashed run wrote for a failure now cured
                 note_path(job.planned_failed).unlink()
-        mentions = sum(len(v) for v in result.fields.values())
-        self._done(job, STORED, dest, doc_id=doc_id, pages=len(result.pages), mentions=mentions,
+        mentions = sum(len(v) for v in doc.mentions.values())
+        self._done(job, STORED, dest, doc_id=doc_id, pages=len(doc.pages), mentions=mentions,
                    extract_s=out.seconds, words_s=out.words_seconds)
 
-    def _fail(self, job: _Job, err: BaseException, seconds: float) -> None:
+    def _fail(self, job: _Job, err: SarabanError | Exception, seconds: float | None) -> None:
         """Record the failure, write the note, then move the file to failed/."""
         dest = job.planned_failed or plan_destination(self.folders.failed, job.rel, with_note=True)
         doc_id = record_failure(self._db, dest, job.sha, err)
@@ -546,15 +428,6 @@ class Watcher:
                 except Exception:
                     log.exception("%s: left in the inbox, retried at the next scan", waiting.rel)
                     self._finish(waiting)
-
-    def _warm_writer(self) -> None:
-        """Load the word tokenizer the store uses, so the first file does not wait for it."""
-        from saraban.pipeline import process_text
-
-        scratch = open_store(":memory:")
-        save_document(scratch, process_text("ที่ พล ๐๐๑๗.๓/๖๕๖๕ ลงวันที่ ๒๒ ธันวาคม ๒๕๖๕", "warm"))
-        scratch.close()
-
 
 @contextlib.contextmanager
 def _left_for_next_scan(path: Path) -> Any:

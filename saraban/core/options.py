@@ -1,0 +1,37 @@
+"""How files are read: the options that travel from the command line to every page, in one object.
+
+>>> ReadOptions().ocr_mode, ReadOptions().langs, ReadOptions().dpi
+('redo', 'tha+eng', 300)
+>>> ReadOptions(ocr_mode="sometimes")
+Traceback (most recent call last):
+...
+ValueError: OCR mode must be one of ('skip', 'redo', 'force'), not 'sometimes'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# OCRmyPDF's modes for PDF pages: skip = keep any text layer; redo = OCR pages whose
+# layer is missing or damaged; force = OCR every page.
+OCR_MODES = ("skip", "redo", "force")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadOptions:
+    """Read options, with their defaults in one place (the CLI's defaults).
+
+    ``jobs`` is how many pages of ONE file are OCR'd at once; the runners that
+    read several files side by side give each file ``jobs=1``.
+    """
+
+    ocr_mode: str = "redo"      # skip | redo | force (OCR_MODES)
+    deskew: bool = False        # straighten scanned pages before OCR
+    langs: str = "tha+eng"      # tesseract's languages
+    dpi: int = 300              # PDF pages are rendered at this resolution for OCR
+    jobs: int = 1               # pages of one file OCR'd at once
+
+    def __post_init__(self) -> None:
+        if self.ocr_mode not in OCR_MODES:
+            raise ValueError(f"OCR mode must be one of {OCR_MODES}, not {self.ocr_mode!r}")
+        if self.jobs < 1 or self.dpi < 1:
+            raise ValueError(f"jobs and dpi must be positive, not {self.jobs} and {self.dpi}")
