@@ -310,7 +310,7 @@ class Watcher:
                 self._done(job, RESUMED, stored, doc_id=row["doc_id"])
             else:
                 dest = plan_destination(self.folders.duplicates, job.rel)
-                doc_id = record_duplicate(self._db, dest, job.sha)
+                doc_id = record_duplicate(self._db, dest, job.sha, root=self.folders.duplicates.parent)
                 move_file(job.path, dest)
                 self._done(job, DUPLICATE, dest, doc_id=doc_id)
             return
@@ -367,7 +367,7 @@ class Watcher:
         dest = plan_destination(self.folders.processed, job.rel)
         doc = dataclasses.replace(out.doc, path=str(dest))  # the database says where the file lives from now on
         try:
-            doc_id = save_document(self._db, doc)
+            doc_id = save_document(self._db, doc, root=self.folders.processed.parent)
         except sqlite3.OperationalError:
             raise  # locked, disk full: not this file's fault; it stays and is retried
         except Exception as err:  # content the store cannot take is this file's failure
@@ -384,7 +384,7 @@ class Watcher:
     def _fail(self, job: _Job, err: SarabanError | Exception, seconds: float | None) -> None:
         """Record the failure, write the note, then move the file to failed/."""
         dest = job.planned_failed or plan_destination(self.folders.failed, job.rel, with_note=True)
-        doc_id = record_failure(self._db, dest, job.sha, err)
+        doc_id = record_failure(self._db, dest, job.sha, err, root=self.folders.failed.parent)
         write_note(dest, _note_text(job, err))
         move_file(job.path, dest)
         self._done(job, FAILED, dest, doc_id=doc_id, extract_s=seconds, reason=str(err))
