@@ -298,9 +298,9 @@ class RandomEngine(OcrEngine):
         return OcrResult("".join(text), tuple(words))
 
 
-# Stage failures the fuzz still finds, each fixed at its root elsewhere: digits._split_touching
-# recurses without end on some glyph blobs (the digits branch of issue 11 fixes it).
-KNOWN_FAILURES = ("RecursionError",)
+# Stage failures the fuzz still finds, each to be fixed at its root (none today: the
+# RecursionError of digits._split_touching it found first is fixed there).
+KNOWN_FAILURES: tuple[str, ...] = ()
 
 
 @pytest.fixture(scope="module")
