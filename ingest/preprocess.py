@@ -109,9 +109,9 @@ def _has_colour(rgb: Image.Image) -> bool:
 
 # A colour stroke is taken off the page when COLOUR_TOUCH_MIN pixels of black ink
 # (on the 1/_COLOUR_SCALE copy: 4 x 4 pixels of the page each) lie next to it: a pen
-# stroke or signature across printed text. Colour ink
-# standing apart (a rubber-stamped signature block, a receipt stamp, a handwritten
-# day in its blank) stays for tesseract to read: the gold of the real scans keeps
+# stroke or signature across printed text. Colour ink standing apart (a
+# rubber-stamped signature block, a receipt stamp, a handwritten day in its
+# blank) stays for tesseract to read: the gold of the real scans keeps
 # stamped text, and dropping all colour ink lost it (line-CER 2.33 -> 2.97 % over
 # the 15 real scans: r03, r09, r11, r12 lost their signature blocks).
 # Strokes are found on a copy at 1/_COLOUR_SCALE of the resolution (a page's colour
@@ -125,8 +125,8 @@ def drop_colour(ctx: PageContext) -> PageImages:
     """Tesseract reads the page without the colour strokes that cross its black text (pen, signatures).
 
     A blue signature across ``มกราคม พ.ศ.๒๕๖๙`` turns the date into garbage.
-    Only strokes that touch black ink go (:data:`COLOUR_TOUCH_MIN`); the re-read stages still see the page with its colour
-    (``images.gray``).
+    Only strokes that touch black ink go (:data:`COLOUR_TOUCH_MIN`); the
+    re-read stages still see the page with its colour (``images.gray``).
     """
     images = ctx.images
     if images.colour is None:
@@ -155,12 +155,12 @@ def drop_colour(ctx: PageContext) -> PageImages:
         x0, y0, x1, y1 = max(0, x - f), max(0, y - f), min(full.shape[1], x + w + f), min(full.shape[0], y + h + f)
         region = cv2.resize((labels[y // f:(y + h) // f, x // f:(x + w) // f] == k).astype(np.uint8),
                             (w, h), interpolation=cv2.INTER_NEAREST)
-        stroke = np.zeros(out.shape, bool)
-        stroke[y:y + h, x:x + w] = region[:out.shape[0] - y, :out.shape[1] - x] > 0
+        stroke = np.zeros((y1 - y0, x1 - x0), np.uint8)          # the stroke's own cells, in its window
+        part = region[:y1 - y, :x1 - x]
+        stroke[y - y0:y - y0 + part.shape[0], x - x0:x - x0 + part.shape[1]] = part
+        near = cv2.dilate(stroke, np.ones((2 * f + 1, 2 * f + 1), np.uint8)) > 0
         window = (slice(y0, y1), slice(x0, x1))
-        near = cv2.dilate(stroke[window].astype(np.uint8), np.ones((2 * f + 1, 2 * f + 1), np.uint8)) > 0
-        ink = colour_ink(full[window]) & near
-        out[window][ink] = 255
+        out[window][colour_ink(full[window]) & near] = 255
     log.debug("page %d: %d colour strokes across the text taken off", ctx.number, len(crossing))
     return dataclasses.replace(images, ocr=_keep_dpi(Image.fromarray(out), images.dpi), colour=None)
 
@@ -268,11 +268,6 @@ def upsample(ctx: PageContext) -> PageImages:
 # unchanged: tesseract follows a small skew itself, and rotating resamples the glyphs.
 DESKEW_MIN_ANGLE = 1.0
 DESKEW_MAX_ANGLE = 5.0
-
-
-def _profile_sharpness(ink: np.ndarray, axis: int) -> float:
-    profile = ink.sum(axis=axis, dtype=np.float64)
-    return float(np.square(np.diff(profile)).sum())
 
 
 def skew_angle(image: Image.Image, max_angle: float = DESKEW_MAX_ANGLE) -> float:
@@ -447,8 +442,17 @@ def _text_height(ink: np.ndarray) -> float:
 
 
 def _lines(ink: np.ndarray, em: float) -> list[float]:
-    """Centres of the text lines of a part (runs of inked rows at least a third of a text height)."""
-    return [(a + b) / 2 for a, b in _runs(ink.any(axis=1), max(1, int(em / 3)))]
+    """The baselines of a part: the bottom row of each of its letters of a consonant's height.
+
+    Letters, not runs of inked rows: in a justified paragraph a line's last
+    word stands alone past a wide gap ("มท." over "(SDGs)"), and the
+    brackets of the one ran into the letters of the other, so that two lines
+    made one run and the part no longer lined up with its paragraph.
+    """
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    h = stats[1:, cv2.CC_STAT_HEIGHT]
+    bottoms = stats[1:, cv2.CC_STAT_TOP] + h
+    return [float(b) for b, hh in zip(bottoms, h) if 0.6 * em <= hh <= 1.5 * em]
 
 
 def _aligned(a: list[float], b: list[float], em: float, drift: float = 0.0) -> bool:
