@@ -64,11 +64,13 @@ def one_page_scans(scans: Path) -> list[tuple[str, object]]:
 
 def cpu_ratio(scans: Path, repeat: int) -> None:
     from saraban.ingest.ocr import default_engine, ocr_page
+    from saraban.ingest.stages import _thai_word_share
     from saraban.ingest.tone_marks import restore_tone_marks
     pages = one_page_scans(scans)
     engine = default_engine()
-    ocr_page(1, pages[0][1], engine=engine)          # load the digit templates and the lexicon once
+    ocr_page(1, pages[0][1], engine=engine)          # load the digit prototypes and the lexicon once
     restore_tone_marks("ทดสอบ")
+    _thai_word_share("ไสทหาดทนท")                    # and PyThaiNLP's dictionary (0.6 s, once a process)
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     ratios, stage_cpu = [], {}
     print(f"CPU seconds per page, median of {repeat} (plain tesseract / saraban ocr_page):")

@@ -5,6 +5,7 @@ goes through OCRmyPDF's ``_pipeline.py``::
 
     image stages (ingest/preprocess.py)
         drop_colour -> upright -> upsample -> deskew -> clean_specks -> blank_page -> binarize
+        -> separate_blocks
     engine.read (plain text + TSV boxes, one tesseract run; join_words puts the boxes back on the words)
     repair stages (ingest/stages.py), their fixes merged by one rule (stages.merge_fixes)
         digit_runs -> letters_read_as_digits -> lookalike_numbers -> latin_numbers -> sdg_targets
