@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import sqlite3
 import weakref
 from collections.abc import Iterator, Sequence
@@ -73,6 +74,20 @@ BUSY_TIMEOUT_S = 30.0
 BATCH_SIZE = 500
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
+# The sha256 of zero bytes: every empty file has it, so it tells no file from another.
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+
+
+def content_key(sha256: str | None) -> str | None:
+    """The checksum a file is known by in the store: None for zero bytes, which every empty file shares.
+
+    Two empty files are two failures, each with its own row, found by its path
+    (issue 15: they shared one ``failed`` row, so one failure had no record).
+
+    >>> content_key(EMPTY_SHA256) is None, content_key("ab12")
+    (True, 'ab12')
+    """
+    return None if sha256 == EMPTY_SHA256 else sha256
 
 
 def open_store(path: str | Path) -> Database:
@@ -138,8 +153,10 @@ def document_for(db: Database, sha256: str) -> dict[str, Any] | None:
     """The stored ``documents`` row for these bytes (processed or failed), or None.
 
     ``saraban watch`` reads ``path`` and ``status`` to finish, after a crash,
-    a move that the database already recorded.
+    a move that the database already recorded. Zero bytes name no document.
     """
+    if content_key(sha256) is None:
+        return None
     rows = list(db.query(f"select * from [{schema.DOCUMENTS}] where sha256 = ? limit 1", [sha256]))
     return rows[0] if rows else None
 
@@ -348,15 +365,54 @@ def save_document(db: Database, doc: StoredDocument) -> str:
     """Replace everything stored for this document, in one transaction; return its stored id.
 
     Saving the same document twice gives the same rows (only ``processed_at``
-    moves), so a rerun after a crash is safe.
+    moves), so a rerun after a crash is safe. The runners store new files with
+    :func:`store_document`, which never takes a stored document's name away.
     """
     with _transaction(db):
-        doc_id = _doc_id_for(db, doc.doc_id, doc.sha256, doc.path)
-        db[schema.DOCUMENTS].upsert(_document_row(doc_id, doc, db), pk="doc_id")
-        _delete_content(db, doc_id)
-        db[schema.PAGES].insert_all(_page_rows(doc_id, doc.pages), batch_size=BATCH_SIZE)
-        _write_mentions(db, mention_rows(doc_id, doc.mentions))
+        doc_id = _save(db, doc)
     return doc_id
+
+
+def _save(db: Database, doc: StoredDocument) -> str:
+    doc_id = _doc_id_for(db, doc.doc_id, doc.sha256, doc.path)
+    db[schema.DOCUMENTS].upsert(_document_row(doc_id, doc, db), pk="doc_id")
+    _delete_content(db, doc_id)
+    db[schema.PAGES].insert_all(_page_rows(doc_id, doc.pages), batch_size=BATCH_SIZE)
+    _write_mentions(db, mention_rows(doc_id, doc.mentions))
+    return doc_id
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What :func:`store_document` did: stored the document (``new``), or noted a copy of stored bytes."""
+
+    doc_id: str
+    new: bool
+
+
+def store_document(db: Database, doc: StoredDocument, *, copy_path: str | Path | None = None) -> Saved:
+    """Store a newly read file, unless its bytes are stored already under another name; one transaction.
+
+    The check is made inside the write transaction: two ``saraban ingest`` runs
+    (or ingest and watch) that read the same bytes under two names at once both
+    find them new before either commits; the second to commit now keeps the
+    first's ``documents.path`` and notes its own name in ``copies`` (at
+    ``copy_path``, where that file will be, else ``doc.path``) rather than
+    overwriting it (issue 15: 4 of 10 names were lost that way).
+    """
+    with _transaction(db):
+        row = None
+        if content_key(doc.sha256) is not None:
+            row = db.execute(f"select doc_id, path, status from [{schema.DOCUMENTS}] where sha256 = ?",
+                             [doc.sha256]).fetchone()
+        if row is not None and row[2] == STATUS_OK and row[1] != doc.path:
+            _note_copy(db, row[0], str(copy_path or doc.path))
+            return Saved(row[0], new=False)
+        return Saved(_save(db, doc), new=True)
+
+
+def _note_copy(db: Database, doc_id: str, path: str) -> None:
+    db[schema.COPIES].upsert({"doc_id": doc_id, "path": path, "seen_at": _now()}, pk=("doc_id", "path"))
 
 
 def record_failure(db: Database, path: str | Path, sha256: str | None, error: BaseException) -> str:
@@ -365,7 +421,7 @@ def record_failure(db: Database, path: str | Path, sha256: str | None, error: Ba
     Whatever was stored for the same bytes before is removed in the same
     transaction, so a document is never half ok, half failed.
     """
-    path = Path(path)
+    path, sha256 = Path(path), content_key(sha256)
     with _transaction(db):
         doc_id = _doc_id_for(db, path.stem, sha256, str(path))
         db[schema.DOCUMENTS].upsert({
@@ -390,13 +446,15 @@ def record_failure(db: Database, path: str | Path, sha256: str | None, error: Ba
 
 def record_duplicate(db: Database, path: str | Path, sha256: str) -> str | None:
     """Note another copy of stored bytes under another name; return the stored id (None if unknown)."""
+    if content_key(sha256) is None:
+        return None
     with _transaction(db):
         row = db.execute(f"select doc_id, path from [{schema.DOCUMENTS}] where sha256 = ?", [sha256]).fetchone()
         if row is None:
             return None
         doc_id, stored_path = row
         if str(path) != stored_path:
-            db[schema.COPIES].upsert({"doc_id": doc_id, "path": str(path), "seen_at": _now()}, pk=("doc_id", "path"))
+            _note_copy(db, doc_id, str(path))
     return doc_id
 
 

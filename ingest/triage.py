@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 from saraban.core.errors import EmptyFileError, MismatchedTypeError, MissingFileError, UnsupportedFileError
+from saraban.ingest.text import bom_encoding, utf16_without_bom
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +70,8 @@ def triage(path: Path) -> str:
     if named not in (None, "text"):
         raise MismatchedTypeError(path, f"named {path.suffix} but the content is not {named} "
                                         f"(it starts with {head[:16]!r})")
-    if b"\x00" not in head:
-        return "text"
+    if b"\x00" not in head or bom_encoding(head) or utf16_without_bom(head):
+        return "text"   # UTF-16 (Windows Notepad's "Unicode") has NUL bytes: read by its mark
     raise UnsupportedFileError(path, f"unsupported file type ({path.suffix or 'no extension'}, binary content)")
 
 

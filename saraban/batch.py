@@ -32,12 +32,13 @@ from sqlite_utils import Database
 from saraban.core.errors import MissingFileError, SarabanError
 from saraban.db.store import (
     already_seen,
+    content_key,
     count_to_reprocess,
     pages_to_reprocess,
     record_duplicate,
     record_failure,
-    save_document,
     save_mentions,
+    store_document,
     stored_path,
 )
 from saraban.ingest.triage import is_supported_name
@@ -189,6 +190,9 @@ def ingest_archive(db: Database, paths: Iterable[Path], runner: Runner, *, db_pa
                 error = MissingFileError(path, f"cannot read: {err.strerror or err}")
                 yield Slot(path, None, {"error": error})
                 continue
+            if content_key(sha) is None:  # zero bytes: no content to share, each file fails on its own
+                yield Slot(path, (extract_file, (path, worker_ctx)), {"sha": sha})
+                continue
             known = in_flight[sha] > 0 or already_seen(db, sha)
             in_flight[sha] += 1
             yield Slot(path, None if known else (extract_file, (path, worker_ctx)), {"sha": sha})
@@ -197,7 +201,7 @@ def ingest_archive(db: Database, paths: Iterable[Path], runner: Runner, *, db_pa
         for slot in in_order(runner, slots()):
             _store_file(db, slot, summary, progress)
             sha = slot.info.get("sha")
-            if sha is not None:
+            if sha in in_flight:
                 in_flight[sha] -= 1
                 if not in_flight[sha]:
                     del in_flight[sha]
@@ -222,7 +226,10 @@ def _store_file(db: Database, slot: Slot, summary: Summary, progress: Progress) 
         summary.add(_seen_again(db, path, sha))
         progress.update(1)
         return
-    save_document(db, result.doc)
+    if not store_document(db, result.doc).new:  # another run stored these bytes meanwhile: a copy noted
+        summary.add(DUPLICATE)
+        progress.update(1)
+        return
     summary.add(STORED)
     for page in result.doc.pages:
         summary.pages[page.method] += 1

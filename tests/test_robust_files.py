@@ -1,0 +1,174 @@
+"""Bad files, odd names, concurrency and runaway inputs in extract and ingest (issue 15).
+
+The watched folder's part is in tests/test_watch.py, Office packages in
+tests/test_ingest_office.py.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive_fixtures import write_letters
+from office_fixtures import letter_docx, slides_pptx
+from saraban.batch import ingest_archive
+from saraban.cli import cli
+from saraban.db.store import open_store, save_document
+from saraban.pipeline import process_file
+from saraban.runner import InlineRunner
+
+pytestmark = pytest.mark.issue(15)
+
+
+def _rows(db_file: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(db_file)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+# --- item 3: every file the same way, one line each, the batch goes on ------------------------------
+
+@pytest.fixture
+def mixed_batch(tmp_path):
+    """The batch of issue 15: zero.pdf, garbage.pptx (a deck whose slide XML is cut short), real.docx, cp874.txt."""
+    import zipfile
+
+    zero = tmp_path / "zero.pdf"
+    zero.write_bytes(b"")
+    deck = slides_pptx(tmp_path / "deck.pptx")
+    garbage = tmp_path / "garbage.pptx"
+    with zipfile.ZipFile(deck) as zin, zipfile.ZipFile(garbage, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info.filename, data[: len(data) // 2] if info.filename == "ppt/slides/slide1.xml" else data)
+    deck.unlink()
+    real = letter_docx(tmp_path / "real.docx")
+    legacy = tmp_path / "cp874.txt"
+    legacy.write_bytes("เรื่อง ขอเชิญประชุม กระทรวงมหาดไทย".encode("cp874"))
+    return [zero, garbage, real, legacy]
+
+
+def test_extract_reports_each_bad_file_on_one_line_and_reads_the_rest(mixed_batch):
+    proc = subprocess.run([sys.executable, "-m", "saraban", "extract", *map(str, mixed_batch)],
+                          capture_output=True, text=True, timeout=120)
+    zero, garbage, real, legacy = mixed_batch
+    assert proc.returncode == 1
+    first, second = proc.stderr.splitlines()
+    assert first == f"saraban: {zero}: empty file (0 bytes)"
+    assert second.startswith(f"saraban: {garbage}: damaged .pptx: XMLSyntaxError: ")
+    assert "Traceback" not in proc.stderr
+    assert [json.loads(line)["doc_id"] for line in proc.stdout.splitlines()] == ["real", "cp874"]
+
+
+def test_ingest_stores_each_bad_file_with_a_readable_error(tmp_path, mixed_batch):
+    db_file = tmp_path / "s.db"
+    result = CliRunner().invoke(cli, ["ingest", *map(str, mixed_batch), "--db", str(db_file), "--jobs", "1",
+                                      "--no-progress"])
+    assert result.exit_code == 1, result.output
+    rows = dict((Path(p).name, (status, etype, error)) for p, status, etype, error in
+                _rows(db_file, "select path, status, error_type, error from documents"))
+    assert rows["real.docx"][0] == rows["cp874.txt"][0] == "ok"
+    assert rows["zero.pdf"][:2] == ("failed", "EmptyFileError")
+    status, etype, error = rows["garbage.pptx"]
+    assert (status, etype) == ("failed", "CorruptFileError")
+    assert error.startswith(f"{mixed_batch[1]}: damaged .pptx: XMLSyntaxError: ")
+
+
+# --- item 11: UTF-16 text ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("encoding", [
+    pytest.param("utf-16", id="notepad-unicode-utf16le-with-bom"),
+    pytest.param("utf-16-be", id="utf16be-without-bom"),
+    pytest.param("utf-16-le", id="utf16le-without-bom"),
+    pytest.param("utf-32", id="utf32-with-bom"),
+])
+def test_utf16_text_is_read(tmp_path, encoding):
+    text = "ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔\r\nเรื่อง ขอเชิญประชุม ลงวันที่ ๑๗ มีนาคม ๒๕๖๗"
+    src = tmp_path / "notepad.txt"
+    src.write_bytes(text.encode(encoding))   # utf-16-le/-be: no byte-order mark
+    result = process_file(src)
+    assert result.kind == "text"
+    assert "เรื่อง ขอเชิญประชุม" in result.norm.text
+    assert [r.normalized for r in result.fields["references"]] == ["มท 0204.4/ว10104"]
+
+
+def test_binary_with_nul_bytes_is_still_refused(tmp_path):
+    from saraban.core.errors import UnsupportedFileError
+
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(UnsupportedFileError, match="binary content"):
+        process_file(junk)
+
+
+# --- item 12: zero-byte files -----------------------------------------------------------------------
+
+def test_two_empty_files_are_two_failures(tmp_path):
+    for name in ("a.pdf", "b.txt"):
+        (tmp_path / "in" / name).parent.mkdir(exist_ok=True)
+        (tmp_path / "in" / name).write_bytes(b"")
+    db = open_store(tmp_path / "s.db")
+    summary = ingest_archive(db, [tmp_path / "in"], InlineRunner())
+    assert summary.counts["failed"] == 2
+    rows = sorted((Path(r["path"]).name, r["error_type"]) for r in db["documents"].rows)
+    assert rows == [("a.pdf", "EmptyFileError"), ("b.txt", "EmptyFileError")]
+    again = ingest_archive(db, [tmp_path / "in"], InlineRunner())   # a rerun: the same two rows
+    assert again.counts["failed"] == 2 and db["documents"].count == 2
+
+
+# --- item 9: concurrent ingests into one database ----------------------------------------------------
+
+def test_a_name_committed_by_another_run_meanwhile_is_kept_and_this_one_noted(tmp_path):
+    """Run B reads the same bytes as run A under another name; A commits while B waits for the write lock."""
+    letters = write_letters(tmp_path / "a", 1)
+    twin = tmp_path / "b" / "twin.txt"
+    twin.parent.mkdir()
+    twin.write_bytes(letters[0].read_bytes())
+    db_file = tmp_path / "s.db"
+    process_file(twin)  # warm: B's extraction takes milliseconds below
+    run_a, run_b = open_store(db_file), open_store(db_file)
+    run_a.conn.execute("BEGIN IMMEDIATE")          # A is writing its document...
+    save_document(run_a, process_file(letters[0]).stored())
+    out = {}
+    b = threading.Thread(target=lambda: out.setdefault("summary", ingest_archive(run_b, [twin], InlineRunner())))
+    b.start()
+    time.sleep(2.0)                                # ...B found the bytes new and waits for the lock
+    run_a.conn.execute("COMMIT")
+    b.join(timeout=60)
+    assert out["summary"].counts["duplicate"] == 1 and out["summary"].counts["stored"] == 0
+    assert [r["path"] for r in run_a["documents"].rows] == [str(letters[0])]
+    assert [r["path"] for r in run_a["copies"].rows] == [str(twin)]
+
+
+@pytest.mark.slow
+def test_two_ingests_at_once_record_every_name(tmp_path):
+    """Issue 15: two runs at once, identical files under other names: every name is in documents or copies."""
+    letters = write_letters(tmp_path / "a", 30)
+    twins = []
+    for letter in letters:
+        twin = tmp_path / "b" / f"copy-of-{letter.parent.name}-{letter.name}"
+        twin.parent.mkdir(exist_ok=True)
+        twin.write_bytes(letter.read_bytes())
+        twins.append(twin)
+    db_file = tmp_path / "s.db"
+    open_store(db_file).close()
+    runs = [subprocess.Popen([sys.executable, "-m", "saraban", "ingest", str(folder), "--db", str(db_file),
+                              "--jobs", "1", "--no-progress"], stderr=subprocess.PIPE, text=True)
+            for folder in (tmp_path / "a", tmp_path / "b")]
+    summaries = [run.communicate(timeout=300)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], summaries
+    names = {p for (p,) in _rows(db_file, "select path from documents")} | {
+        p for (p,) in _rows(db_file, "select path from copies")}
+    assert names == {str(p) for p in letters + twins}
+    assert _rows(db_file, "select count(*) from documents") == [(30,)]
+    stored = sum(int(s.split(" stored")[0].split()[-1]) for s in summaries if " stored" in s)
+    assert stored == 30, summaries
