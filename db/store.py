@@ -198,17 +198,52 @@ def page_id(doc_id: str, number: int) -> str:
     return f"{doc_id}:{number}"
 
 
+# The longest piece of a page PyThaiNLP segments at once. Its segmenter slows down with
+# the length of what it is given, faster than linearly (issue 15: a whole page of 0.5 MB
+# took 1 s, 4 MB 36 s, 8 MB 144 s); a page is cut at its line ends, and a line longer
+# than this at its last space before it (bench/syllables.py: linear, and the same
+# syllables on every page of the dev and real-scan corpora).
+MAX_PIECE_CHARS = 2000
+# Thai characters that never start a cluster: vowels and marks written above, below or after a consonant.
+_FOLLOWING = frozenset("\u0e30\u0e31\u0e32\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a"
+                       "\u0e45\u0e46\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
+
+
+def text_pieces(text: str, limit: int = MAX_PIECE_CHARS) -> Iterator[str]:
+    """``text`` in pieces of at most ``limit`` characters: its lines, a long line cut after a space.
+
+    A line without a space for ``limit`` characters is cut before a character
+    that starts a cluster (never between a consonant and its vowel or tone mark).
+
+    >>> list(text_pieces("ปีงบประมาณ ๒๕๖๗\\nธนาคารขยะ ๓ แห่ง", limit=12))
+    ['ปีงบประมาณ ', '๒๕๖๗', 'ธนาคารขยะ ๓ ', 'แห่ง']
+    """
+    for line in text.splitlines():
+        start = 0
+        while len(line) - start > limit:
+            cut = line.rfind(" ", start, start + limit) + 1
+            if cut <= start:
+                cut = start + limit
+                while cut > start + 1 and line[cut] in _FOLLOWING:
+                    cut -= 1
+            yield line[start:cut]
+            start = cut
+        yield line[start:]
+
+
 def _syllables(text: str) -> str:
     """The page as Thai syllables separated by spaces, padded with a space at both ends.
 
     Searches shorter than three characters match here at a syllable's start
     (``งบ`` finds ``ปีงบประมาณ``, not ``ความสงบ``): the trigram index cannot see
     them. PyThaiNLP's syllable dictionary (engine ``dict``) splits ปีงบประมาณ into
-    ปี งบ ประ มาณ, where its word segmenter keeps it whole.
+    ปี งบ ประ มาณ, where its word segmenter keeps it whole. It is given the page
+    piece by piece (:func:`text_pieces`), in time linear in the page's length.
     """
     from pythainlp.tokenize import subword_tokenize
 
-    return " " + " ".join(s for s in subword_tokenize(text, engine="dict") if s.strip()) + " "
+    syllables = (s for piece in text_pieces(text) for s in subword_tokenize(piece, engine="dict") if s.strip())
+    return " " + " ".join(syllables) + " "
 
 
 def page_words(texts: Sequence[str]) -> list[str]:
