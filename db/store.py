@@ -161,6 +161,13 @@ def document_for(db: Database, sha256: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def path_recorded(db: Database, path: str | Path) -> bool:
+    """True when a document row (``documents.path``) or a copy (``copies.path``) names this path."""
+    sql = (f"select 1 from [{schema.DOCUMENTS}] where path = ? union all "
+           f"select 1 from [{schema.COPIES}] where path = ? limit 1")
+    return db.execute(sql, [str(path), str(path)]).fetchone() is not None
+
+
 def stored_path(db: Database, doc_id: str) -> str | None:
     """Where the stored document says its file is (``documents.path``), or None for no such document."""
     row = db.execute(f"select path from [{schema.DOCUMENTS}] where doc_id = ?", [doc_id]).fetchone()

@@ -309,7 +309,7 @@ def watch(inbox: Path, db_path: Path, settle: float, poll: bool, poll_interval: 
     import signal
 
     from saraban.pipeline import RunContext
-    from saraban.watch import Folders, Watcher, WatcherBusyError, WatchSettings
+    from saraban.watch import LEFT, Folders, Watcher, WatcherBusyError, WatchSettings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     folders = Folders.beside(inbox, processed=processed, failed=failed, duplicates=duplicates)
@@ -328,8 +328,9 @@ def watch(inbox: Path, db_path: Path, settle: float, poll: bool, poll_interval: 
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     click.echo(f"saraban: {inbox}: {tally}", err=True)
-    if once:
-        sys.exit(exit_code(tally["failed"], sum(tally.counts.values()) - tally["failed"]))
+    if once:  # a file left in the inbox after an error counts as failed (issue 15)
+        failed = tally["failed"] + tally[LEFT]
+        sys.exit(exit_code(failed, sum(tally.counts.values()) - failed))
 
 
 def main() -> None:

@@ -702,3 +702,102 @@ def test_the_filter_never_takes_a_name_outside_the_inbox_or_hidden(rel):
         assert not str(inside).startswith("..")
         assert not any(part.startswith(".") for part in inside.parts)
         assert is_wanted_name(inside.name)
+
+
+# --- issue 15: long names, errors that leave a file, empty files -----------------------------------
+
+def _rows_name_written_paths(db_path: Path) -> None:
+    db = open_store(db_path)
+    for table in ("documents", "copies"):
+        for row in db[table].rows:
+            assert os.path.exists(row["path"]), f"{table} names {row['path']}, which was never written"
+
+
+@pytest.mark.issue(15)
+def test_long_thai_names_are_cut_to_fit_and_every_file_is_filed(tmp_path, samples):
+    """Names of 250-254 bytes of Thai: the -N suffix and the .error.txt note must still fit in 255 bytes."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    names = ["ก" * 82 + "ข.txt", "หนังสือเวียน" * 6 + "กขคงจฉชซฌญ.txt"]   # 253 and 250 bytes
+    assert all(250 <= len(n.encode()) <= 254 for n in names)
+    for name, sample in zip(names, samples):
+        (inbox / name).write_bytes(sample.read_bytes())
+    _run_once(inbox, tmp_path / "s.db")
+    # the same names again, other content: -1; a copy of stored bytes; a file that fails, with a note
+    for name, sample in zip(names, samples[2:]):
+        (inbox / name).write_bytes(sample.read_bytes())
+    (inbox / ("ซ้ำ" * 27 + "ค.txt")).write_bytes(samples[0].read_bytes())          # 250 bytes
+    (inbox / ("ผิด" * 27 + "ง.txt")).write_bytes(b"\xfd caf\xe9 " * 20)
+    folders, tally = _run_once(inbox, tmp_path / "s.db")
+    assert (tally[STORED], tally[DUPLICATE], tally[FAILED]) == (2, 1, 1), tally
+    assert not any(inbox.iterdir())
+    filed = [p for out in folders.outputs for p in out.rglob("*") if p.is_file()]
+    assert len(filed) == 4 + 2 + 1          # 4 stored, 1 duplicate, 1 failed and its note
+    assert all(len(p.name.encode()) <= 255 for p in filed)
+    cut = [p.name for p in filed if p.name.endswith("-1.txt")]
+    assert len(cut) == 2 and all(n.startswith(("กกกก", "หนังสือเวียน")) for n in cut)
+    failed = next(p for p in filed if p.parent.parent == folders.failed and p.suffix == ".txt"
+                  and not p.name.endswith(ERROR_SUFFIX))
+    assert note_path(failed).exists() and len(note_path(failed).name.encode()) <= 255
+    _rows_name_written_paths(tmp_path / "s.db")
+
+
+@pytest.mark.issue(15)
+def test_a_file_that_cannot_be_moved_is_left_named_and_counted(tmp_path, samples, monkeypatch):
+    """An error of the machine (a disk full at processed/): the file stays, no row names a place it is not,
+    the log says why in one line, and --once does not say "no files" (issue 15)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "memo.txt").write_bytes(samples[0].read_bytes())
+    real_link = os.link
+
+    def full_disk(src, dest, **kw):
+        if "processed" in str(dest):
+            raise OSError(28, "No space left on device", str(dest))
+        return real_link(src, dest, **kw)
+
+    monkeypatch.setattr(os, "link", full_disk)
+    from click.testing import CliRunner
+    from saraban.cli import cli
+
+    result = CliRunner().invoke(cli, ["watch", str(inbox), "--db", str(tmp_path / "s.db"), "--once",
+                                      "--settle", "0.1", "--jobs", "1"])
+    assert result.exit_code == 3, result.output
+    assert "no files" not in result.output and "1 left in the inbox" in result.output
+    assert (inbox / "memo.txt").exists()
+    _rows_name_written_paths(tmp_path / "s.db")
+    assert open_store(tmp_path / "s.db")["documents"].count == 0
+    monkeypatch.setattr(os, "link", real_link)                 # space again: the next run files it
+    folders, tally = _run_once(inbox, tmp_path / "s.db")
+    assert tally[STORED] == 1 and not (inbox / "memo.txt").exists()
+    _rows_name_written_paths(tmp_path / "s.db")
+
+
+@pytest.mark.issue(15)
+def test_two_empty_files_are_two_failures_each_with_its_note(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.pdf").write_bytes(b"")
+    (inbox / "b.txt").write_bytes(b"")
+    folders, tally = _run_once(inbox, tmp_path / "s.db")
+    assert tally[FAILED] == 2
+    rows = sorted(Path(r["path"]).name for r in open_store(tmp_path / "s.db")["documents"].rows)
+    assert rows == ["a.pdf", "b.txt"]
+    assert sorted(p.name for p in folders.failed.rglob("*" + ERROR_SUFFIX)) == ["a.pdf.error.txt", "b.txt.error.txt"]
+
+
+@pytest.mark.issue(15)
+def test_a_link_placed_before_a_crash_but_never_stored_is_undone(tmp_path, samples):
+    """Placed at processed/ (a hard link), killed before the commit: the restart removes the link, stores once."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    memo = inbox / "memo.txt"
+    memo.write_bytes(samples[0].read_bytes())
+    folders = Folders.beside(inbox)
+    placed = plan_destination(folders.processed, Path("memo.txt"))
+    placed.parent.mkdir(parents=True)
+    os.link(memo, placed)                                     # ...killed here
+    folders, tally = _run_once(inbox, tmp_path / "s.db")
+    assert tally[STORED] == 1 and tally[RESUMED] == 0
+    db = open_store(tmp_path / "s.db")
+    assert [r["path"] for r in db["documents"].rows] == [str(placed)] and placed.exists() and not memo.exists()
