@@ -21,7 +21,7 @@ class Page:
     """The raw text of one page and how it was obtained.
 
     ``method`` is ``text`` (a text file), ``text-layer`` (a PDF's own text),
-    ``ocr``, ``docx`` or ``pptx``; ``confidence`` is tesseract's mean word
+    ``ocr``, ``blank`` (a sheet with nothing on it, not OCR'd), ``docx`` or ``pptx``; ``confidence`` is tesseract's mean word
     confidence (0-100) for OCR pages and None otherwise.
 
     ``words`` are located on a page of ``width`` x ``height`` (pixels of the

@@ -19,12 +19,12 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from saraban.ingest import Page
-from saraban.ingest.images import MAX_PIXELS
+from saraban.ingest.images import MAX_PIXELS, blank_page, check_page_count, looks_blank
 from saraban.ingest.ocr import OcrEngine, default_engine, ocr_page, run_ordered
 from saraban.ingest.textlayer import (
     MAX_DAMAGE_SHARE, MIN_LAYER_CHARS, Damage, rebuild_text, repair_text_layer, text_layer_damage,
 )
-from saraban.core.errors import CorruptFileError, EncryptedPdfError
+from saraban.core.errors import CorruptFileError, EncryptedPdfError, TooManyPagesError
 from saraban.core.options import ReadOptions
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,11 @@ def read_pdf_pages(path: Path, options: ReadOptions = ReadOptions(), *,
     if len(doc) == 0:
         doc.close()
         raise CorruptFileError(path, "PDF has no pages")
+    try:
+        check_page_count(path, len(doc), options)
+    except TooManyPagesError:
+        doc.close()
+        raise
     engine = engine or default_engine()
     return run_ordered(_page_sources(path, doc, options, engine), options.jobs)
 
@@ -88,12 +93,29 @@ def _page_sources(path: Path, doc: pdfium.PdfDocument, options: ReadOptions,
             if use_text_layer(number, text_layer_damage(text), mode):
                 yield Page(number=number, text=text, method="text-layer")
                 continue
+            if _no_objects(doc, index):   # nothing drawn on it at all: not even rendered
+                yield blank_page(number)
+                continue
             image = render_page(path, doc, index, options.dpi)
+            if looks_blank(image):
+                yield blank_page(number)
+                continue
             yield partial(ocr_page, number, image, engine=engine, options=options, source=path)
     finally:
         if plumber is not None:
             plumber.close()
         doc.close()
+
+
+def _no_objects(doc: pdfium.PdfDocument, index: int) -> bool:
+    """True for a page with no page objects (no text, image or path): blank, whatever it renders to."""
+    page = doc[index]
+    try:
+        return next(iter(page.get_objects(max_depth=1)), None) is None
+    except pdfium.PdfiumError:
+        return False
+    finally:
+        page.close()
 
 
 def _open_plumber(path: Path) -> pdfplumber.PDF | None:

@@ -210,3 +210,101 @@ def test_a_huge_page_reaches_the_segmenter_in_short_pieces(monkeypatch, samples)
     _syllables(page)
     assert sum(given) >= len(page) - page.count("\n") - 1
     assert max(given) <= MAX_PIECE_CHARS
+
+
+# --- item 10: a page cap, and blank pages that skip OCR ----------------------------------------------
+
+def _blank_pdf(path: Path, pages: int) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    for _ in range(pages):
+        pdf.add_page()
+    pdf.output(str(path))
+    return path
+
+
+def _paper(noise: int = 0, seed: int = 0):
+    """A blank A4 sheet scanned at 300 dpi: white paper, light grey speckle (``noise`` grey levels)."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    sheet = 255 - rng.integers(0, noise + 1, size=(3508, 2480), dtype=np.uint8)
+    image = Image.fromarray(sheet, "L")
+    image.info["dpi"] = (300, 300)
+    return image
+
+
+def test_a_pdf_of_1000_blank_pages_takes_seconds_not_minutes(tmp_path):
+    """Issue 15: a 319 KB PDF of 1,000 blank pages cost 7 minutes of OCR."""
+    from ingest_fixtures import FixedEngine
+    from saraban.pipeline import RunContext
+
+    pdf = _blank_pdf(tmp_path / "blank.pdf", 1000)
+    engine = FixedEngine()
+    started = time.perf_counter()
+    result = process_file(pdf, RunContext(ocr_engine=engine))
+    assert time.perf_counter() - started < 30
+    assert engine.calls == 0
+    assert len(result.pages) == 1000 and {p.method for p in result.pages} == {"blank"}
+
+
+def test_scanned_blank_sheets_skip_ocr_and_a_sheet_with_anything_on_it_does_not(tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    from ingest_fixtures import FixedEngine, image_only_pdf, page_image
+    from saraban.pipeline import RunContext
+
+    one_line = _paper()
+    one_line.paste(page_image("๑", size=(200, 120)), (1000, 1500))      # a lone Thai digit: OCR'd
+    sheets = [_paper(noise=40, seed=1), one_line, _paper(noise=60, seed=2), page_image("ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔")]
+    engine = FixedEngine()
+    result = process_file(image_only_pdf(tmp_path / "scan.pdf", sheets), RunContext(ocr_engine=engine))
+    assert [p.method for p in result.pages] == ["blank", "ocr", "blank", "ocr"]
+    assert engine.calls == 2
+    tiff = tmp_path / "scan.tif"
+    frames = [Image.fromarray(np.asarray(s)) for s in sheets]   # without .info: Pillow's TIFF writer chokes on it
+    frames[0].save(tiff, save_all=True, append_images=frames[1:], dpi=(300, 300))
+    engine = FixedEngine()
+    assert [p.method for p in process_file(tiff, RunContext(ocr_engine=engine)).pages] == ["blank", "ocr", "blank", "ocr"]
+
+
+def test_a_file_of_more_pages_than_the_cap_is_refused_before_any_page_is_read(tmp_path, samples):
+    import numpy as np
+    from PIL import Image
+
+    from ingest_fixtures import FixedEngine, image_only_pdf, page_image
+    from saraban.core.errors import TooManyPagesError
+    from saraban.core.options import ReadOptions
+    from saraban.pipeline import RunContext
+
+    pages = [page_image(f"หน้า {n}") for n in range(5)]
+    pdf = image_only_pdf(tmp_path / "five.pdf", pages)
+    tiff = tmp_path / "five.tif"
+    frames = [Image.fromarray(np.asarray(p)) for p in pages]
+    frames[0].save(tiff, save_all=True, append_images=frames[1:], dpi=(300, 300))
+    for path in (pdf, tiff):
+        engine = FixedEngine()
+        with pytest.raises(TooManyPagesError, match="5 pages, over the limit of 4") as caught:
+            process_file(path, RunContext(read=ReadOptions(max_pages=4), ocr_engine=engine))
+        assert engine.calls == 0 and str(caught.value).startswith(str(path))
+        assert len(process_file(path, RunContext(read=ReadOptions(max_pages=5), ocr_engine=engine)).pages) == 5
+    long_pdf = _blank_pdf(tmp_path / "long.pdf", 3)
+    # the option on every command that reads files
+    extract = CliRunner().invoke(cli, ["extract", str(long_pdf), "--max-pages", "2"])
+    assert extract.exit_code == 3 and "3 pages, over the limit of 2" in extract.output
+    db_file = tmp_path / "s.db"
+    ingest = CliRunner().invoke(cli, ["ingest", str(long_pdf), str(samples[0]), "--db", str(db_file),
+                                      "--max-pages", "2", "--jobs", "1", "--no-progress"])
+    assert ingest.exit_code == 1, ingest.output
+    assert _rows(db_file, "select error_type from documents where status = 'failed'") == [("TooManyPagesError",)]
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    long_pdf.rename(inbox / "long.pdf")
+    watch = CliRunner().invoke(cli, ["watch", str(inbox), "--db", str(tmp_path / "w.db"), "--once", "--settle", "0.1",
+                                     "--jobs", "1", "--max-pages", "2"])
+    assert watch.exit_code == 3, watch.output
+    notes = list((tmp_path / "failed").rglob("long.pdf.error.txt"))
+    assert len(notes) == 1 and "TooManyPagesError" in notes[0].read_text(encoding="utf-8")
