@@ -74,6 +74,7 @@ BUSY_TIMEOUT_S = 30.0
 BATCH_SIZE = 500
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
+STATUS_SUPERSEDED = "superseded"
 # The sha256 of zero bytes: every empty file has it, so it tells no file from another.
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
@@ -451,6 +452,29 @@ def store_document(db: Database, doc: StoredDocument, *, copy_path: str | Path |
             _note_copy(db, row[0], str(copy_path or doc.path))
             return Saved(row[0], new=False)
         return Saved(_save(db, doc), new=True)
+
+
+def store_version(db: Database, doc: StoredDocument, *, supersedes: str) -> Saved:
+    """Store the new content of a stored file as a new document that supersedes the old one; one transaction.
+
+    For a file that changed after it was stored (``saraban watch``: a copy
+    that stalled, was stored cut short, then went on writing into the same
+    file). The new content is a document of its own (its own bytes, its own
+    id), whose ``supersedes`` names the old one. The old row is kept, with
+    status ``superseded`` and without its pages and mentions: its id may be
+    linked to already (a Datasette URL, a correction in the review queue), and
+    the row says what became of it; its content goes, so every count and
+    search sees the document once, as it is now.
+    """
+    with _transaction(db):
+        saved = store_document(db, doc)
+        if saved.new and saved.doc_id != supersedes:
+            db.conn.execute(f"update [{schema.DOCUMENTS}] set supersedes = ? where doc_id = ?",
+                            [supersedes, saved.doc_id])
+            db.conn.execute(f"update [{schema.DOCUMENTS}] set status = ?, processed_at = ? where doc_id = ?",
+                            [STATUS_SUPERSEDED, _now(), supersedes])
+            _delete_content(db, supersedes)
+    return saved
 
 
 def _note_copy(db: Database, doc_id: str, path: str) -> None:

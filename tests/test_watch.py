@@ -3,6 +3,7 @@ a kill -9 at any moment loses nothing and stores nothing twice (issue 6)."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import random
 import re
@@ -801,3 +802,120 @@ def test_a_link_placed_before_a_crash_but_never_stored_is_undone(tmp_path, sampl
     assert tally[STORED] == 1 and tally[RESUMED] == 0
     db = open_store(tmp_path / "s.db")
     assert [r["path"] for r in db["documents"].rows] == [str(placed)] and placed.exists() and not memo.exists()
+
+
+@pytest.mark.issue(15)
+@pytest.mark.parametrize("kind", ["pdf", "png", "jpg", "tif"])
+def test_cut_short_files_are_recognised(tmp_path, kind):
+    import numpy as np
+    from PIL import Image
+
+    from ingest_fixtures import page_image, text_pdf
+    from saraban.ingest.triage import cut_short
+
+    whole = tmp_path / f"whole.{kind}"
+    if kind == "pdf":
+        text_pdf(whole, ["ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔", "หน้าสอง"])
+    elif kind == "tif":
+        frames = [Image.fromarray(np.asarray(page_image(t))) for t in ("หนึ่ง", "สอง")]
+        frames[0].save(whole, save_all=True, append_images=frames[1:], dpi=(300, 300))
+    else:
+        page_image("ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔").save(whole)
+    assert cut_short(whole) is None
+    data = whole.read_bytes()
+    for share in (0.2, 0.5, 0.95):
+        part = tmp_path / f"part.{kind}"
+        part.write_bytes(data[: int(len(data) * share)])
+        assert cut_short(part) is not None, share
+
+
+@pytest.mark.issue(15)
+def test_a_copy_that_stalls_half_way_is_waited_for_not_stored_cut_short(tmp_path):
+    """Issue 15: with --settle 2, a copy that paused 5 s half-way was stored with half its content."""
+    from ingest_fixtures import text_pdf
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    whole = text_pdf(tmp_path / "whole.pdf", ["ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔", "ลงวันที่ ๑๗ มีนาคม ๒๕๖๗ หน้าสุดท้าย"])
+    data = whole.read_bytes()
+    copy = inbox / "letter.pdf"
+    watcher = Watcher(tmp_path / "s.db", Folders.beside(inbox),
+                      WatchSettings(settle=0.2, poll=True, poll_interval=0.2, jobs=1, cut_wait=60))
+    watching = threading.Event()
+    handler = logging.Handler()
+    handler.emit = lambda record: record.getMessage().startswith("watching") and watching.set()
+    logger = logging.getLogger("saraban.watch")
+    logger.addHandler(handler)
+    level, logger.level = logger.level, logging.INFO
+    out = {}
+    thread = threading.Thread(target=lambda: out.setdefault("tally", watcher.run()))
+    thread.start()
+    try:
+        assert watching.wait(180)
+        copy.write_bytes(data[: len(data) // 2])             # the copy stalls half-way...
+        time.sleep(3.0)                                      # ...settled (0.2 s) long ago, still cut short
+        with copy.open("ab") as fh:                          # ...and goes on through the same file
+            fh.write(data[len(data) // 2:])
+        deadline = time.monotonic() + 120
+        while copy.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        watcher.stop()
+        thread.join(timeout=60)
+        logger.removeHandler(handler)
+        logger.level = level
+    tally = out["tally"]
+    assert tally[STORED] == 1 and tally[FAILED] == 0
+    db = open_store(tmp_path / "s.db")
+    (row,) = db["documents"].rows
+    assert row["page_count"] == 2 and row["sha256"] == hashlib.sha256(data).hexdigest()
+    assert Path(row["path"]).read_bytes() == data
+
+
+@pytest.mark.issue(15)
+def test_a_file_cut_short_for_good_is_read_as_it_is_after_waiting(tmp_path):
+    from ingest_fixtures import text_pdf
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    data = text_pdf(tmp_path / "whole.pdf", ["ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔"]).read_bytes()
+    (inbox / "letter.pdf").write_bytes(data[: len(data) // 2])
+    started = time.monotonic()
+    folders, tally = _run_once(inbox, tmp_path / "s.db", cut_wait=2)
+    assert time.monotonic() - started >= 2
+    assert tally[STORED] + tally[FAILED] == 1 and not any(inbox.iterdir())
+
+
+@pytest.mark.issue(15)
+def test_a_file_that_changes_after_it_was_stored_is_stored_again_as_a_new_version(tmp_path, samples, monkeypatch):
+    """The copier writes on through the same file after the move: the new content supersedes the stored one."""
+    import saraban.watch.loop as loop
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    memo = inbox / "memo.txt"
+    first = "ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔\n"
+    memo.write_text(first, encoding="utf-8")
+    real_unlink = loop.unlink_source
+    later = "เรื่อง ขอเชิญประชุม ลงวันที่ ๑๗ มีนาคม ๒๕๖๗\n"
+
+    def unlink_while_written(src):
+        real_unlink(src)
+        dest = next((tmp_path / "processed").rglob("memo.txt"))
+        if dest.stat().st_size == len(first.encode()):
+            time.sleep(0.01)
+            with dest.open("a", encoding="utf-8") as fh:   # the rest arrives just after the move
+                fh.write(later)
+
+    monkeypatch.setattr(loop, "unlink_source", unlink_while_written)
+    folders, tally = _run_once(inbox, tmp_path / "s.db")
+    assert (tally[STORED], tally[loop.NEW_VERSION]) == (1, 1)
+    db = open_store(tmp_path / "s.db")
+    (old,) = db["documents"].rows_where("supersedes is null")
+    (new,) = db["documents"].rows_where("supersedes is not null")
+    assert old["status"] == "superseded" and new["status"] == "ok" and new["supersedes"] == old["doc_id"]
+    assert old["path"] == new["path"] and Path(new["path"]).read_text(encoding="utf-8") == first + later
+    assert new["sha256"] == hashlib.sha256((first + later).encode()).hexdigest()
+    assert db["pages"].count_where("doc_id = ?", [old["doc_id"]]) == 0
+    (page,) = db["pages"].rows_where("doc_id = ?", [new["doc_id"]])
+    assert "ขอเชิญประชุม" in page["text"]

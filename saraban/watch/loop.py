@@ -45,7 +45,9 @@ from saraban.db.store import (
     record_duplicate,
     record_failure,
     store_document,
+    store_version,
 )
+from saraban.ingest.triage import cut_short
 from saraban.pipeline import RunContext, sha256_file
 from saraban.runner import WARM_EXTRACTORS, WARM_WORDS, PoolRunner
 from saraban.tasks import Extracted, Failed, extract_file
@@ -66,6 +68,8 @@ from saraban.watch.tracker import DEFAULT_SETTLE_S, Signature, StabilityTracker
 log = logging.getLogger("saraban.watch")
 
 STORED, RESUMED, DUPLICATE, FAILED = "stored", "resumed", "duplicate", "failed"
+# A file that changed after it was stored, stored again as a new version (db.store.store_version).
+NEW_VERSION = "new version"
 # Files left in the inbox when a run ends, after an error that is no one file's fault
 # (a disk full, an output folder not writable): the next run retries them.
 LEFT = "left in the inbox"
@@ -83,6 +87,7 @@ class WatchSettings:
     rescan: float = 60.0              # seconds between safety-net scans when events are used
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # extraction processes
     once: bool = False                # handle what is in the inbox now, then return
+    cut_wait: float = 300.0           # seconds a file that looks cut short waits for the rest (CUT_WAIT_S)
 
 
 @dataclass(slots=True, eq=False)
@@ -95,6 +100,7 @@ class _Job:
     settled_at: float
     sha: str | None = None
     planned_failed: Path | None = None  # a failure destination a crashed run already recorded
+    supersedes: str | None = None       # a stored file that changed since: the doc_id of its stored version
 
 
 @dataclass(slots=True)
@@ -123,10 +129,20 @@ def _extract(path: Path, sig: Signature, ctx: RunContext) -> Extracted | Failed 
     return CHANGED if Signature.of(path) != sig else out
 
 
-def _hash(path: Path, sig: Signature) -> str | None:
-    """The file's sha256, or None if it changed before or while it was read."""
+@dataclass(frozen=True, slots=True)
+class _CutShort:
+    """What :func:`_hash` answers for a file whose format says it ends later (ingest.triage.cut_short)."""
+
+    reason: str
+
+
+def _hash(path: Path, sig: Signature, check_end: bool = True) -> str | _CutShort | None:
+    """The file's sha256; None if it changed before or while it was read; _CutShort if it looks cut short."""
     if Signature.of(path) != sig:
         return None
+    reason = cut_short(path) if check_end else None
+    if reason is not None:
+        return _CutShort(reason)
     sha = sha256_file(path)
     return sha if Signature.of(path) == sig else None
 
@@ -153,6 +169,8 @@ class Watcher:
         self._sha_waiting: dict[str, list[_Job]] = {}
         self._stopping = False
         self._left: set[Path] = set()                    # files an error left in the inbox (LEFT)
+        self._cut: dict[Path, tuple[Signature, float]] = {}   # files that look cut short: since when
+        self._versions: dict[Path, str] = {}             # stored files still changing: their stored doc_id
         self._runner: PoolRunner | None = None
         self._db = None
 
@@ -297,21 +315,57 @@ class Watcher:
 
     # settled -> hashed -> pre-checked ------------------------------------------------
     def _start(self, path: Path, sig: Signature) -> None:
+        if path in self._versions:
+            self._start_version(path, sig)
+            return
         if not is_safe_file(path, self.folders.inbox) or Signature.of(path) != sig:
             return
         rel = relative_to_inbox(path, self.folders.inbox)
         job = _Job(path=path, rel=rel, sig=sig, settled_at=time.monotonic())
-        fut = self._hasher.submit(_hash, path, sig)
+        seen = self._cut.get(path)
+        waited = seen is not None and seen[0] == sig and time.monotonic() - seen[1] >= self.settings.cut_wait
+        fut = self._hasher.submit(_hash, path, sig, not waited)
         self._busy[path] = job
         fut.add_done_callback(lambda f: self._queue.put(("hashed", job, f)))
 
     def _hashed(self, job: _Job, fut: Future) -> None:
         sha = fut.result()
+        if isinstance(sha, _CutShort):
+            self._wait_for_the_rest(job, sha.reason)
+            return
         if sha is None:
             self._retrack(job)
             return
+        if job.path in self._cut and job.supersedes is None:
+            if self._cut.pop(job.path)[0] == job.sig:
+                log.warning("%s: still looks cut short after %.0f s unchanged: read as it is", job.rel,
+                            self.settings.cut_wait)
         job.sha = sha
         self._precheck(job)
+
+    def _wait_for_the_rest(self, job: _Job, reason: str) -> None:
+        """A file that settled but looks cut short (a copy that stalled): wait, do not fail (issue 15).
+
+        It is looked at again each time it settles; unchanged for
+        ``settings.cut_wait`` seconds, it is read as it is (a file damaged for
+        good then fails as such, or is read as far as it goes).
+        """
+        seen = self._cut.get(job.path)
+        if seen is None or seen[0] != job.sig:
+            self._cut[job.path] = (job.sig, time.monotonic())
+            log.info("%s: looks cut short (%s): waiting for the rest", job.rel, reason)
+        self._retrack(job)
+
+    def _start_version(self, path: Path, sig: Signature) -> None:
+        """A stored file that changed after it was stored has settled: read it again, as a new version."""
+        if Signature.of(path) != sig:
+            self._tracker.touch(path)
+            return
+        rel = relative_to_inbox(path, self.folders.processed) or Path(path.name)
+        job = _Job(path=path, rel=rel, sig=sig, settled_at=time.monotonic(), supersedes=self._versions[path])
+        fut = self._hasher.submit(_hash, path, sig)
+        self._busy[path] = job
+        fut.add_done_callback(lambda f: self._queue.put(("hashed", job, f)))
 
     def _precheck(self, job: _Job) -> None:
         """Pre-checks in order: same file still? another copy in flight? half-moved? bytes stored?"""
@@ -320,6 +374,10 @@ class Watcher:
             return
         if job.sha in self._sha_active:
             self._sha_waiting.setdefault(job.sha, []).append(job)
+            return
+        if job.supersedes is not None:  # a new version of a stored file: read it where it is
+            self._sha_active[job.sha] = job
+            heapq.heappush(self._ready, (job.sig.size, next(self._seq), job))
             return
         linked = find_linked(job.path, self.folders.outputs, job.rel)
         if linked is not None and path_recorded(self._db, linked):  # a crash between commit and unlink
@@ -385,6 +443,9 @@ class Watcher:
                 isinstance(out, Extracted) and out.doc.sha256 != job.sha):
             self._retrack(job)
             return
+        if job.supersedes is not None:
+            self._store_version(job, out)
+            return
         if isinstance(out, Failed):
             self._fail(job, out.error, seconds=None)
             return
@@ -415,9 +476,43 @@ class Watcher:
         if not saved.new:  # saraban ingest stored the same bytes meanwhile: this name is noted as a copy
             self._done(job, DUPLICATE, dest, doc_id=saved.doc_id)
             return
+        self._check_unchanged(job, dest, saved.doc_id)
         mentions = sum(len(v) for v in doc.mentions.values())
         self._done(job, STORED, dest, doc_id=saved.doc_id, pages=len(doc.pages), mentions=mentions,
                    extract_s=out.seconds, words_s=out.words_seconds)
+
+    def _check_unchanged(self, job: _Job, dest: Path, doc_id: str) -> None:
+        """Size and time again after the move: a writer still writing (through the same file) is caught.
+
+        The stored row then holds what the file was; once the file settles
+        again, its new content is stored as a new version that supersedes it
+        (:meth:`_store_version`, ``db.store.store_version``).
+        """
+        now = Signature.of(dest)
+        if now is not None and (now.size, now.mtime_ns) == (job.sig.size, job.sig.mtime_ns):
+            self._versions.pop(dest, None)
+            return
+        log.warning("%s: changed after it was stored (%s -> %s bytes): still being written; its new content "
+                    "will be stored as a new version of [%s]", job.rel, f"{job.sig.size:,}",
+                    f"{now.size:,}" if now else "gone", doc_id)
+        if now is not None:
+            self._versions[dest] = doc_id
+            self._tracker.touch(dest)
+
+    def _store_version(self, job: _Job, out: Extracted | Failed) -> None:
+        """Store a stored file's new content as a new document superseding the old (the file stays where it is)."""
+        if isinstance(out, Failed):
+            log.error("%s: its new content cannot be read (%s); the stored version [%s] stays", job.rel, out.error,
+                      job.supersedes)
+            self._versions.pop(job.path, None)
+            self._finish(job)
+            return
+        doc = dataclasses.replace(out.doc, path=str(job.path))
+        saved = store_version(self._db, doc, supersedes=job.supersedes)
+        self._check_unchanged(job, job.path, saved.doc_id)
+        mentions = sum(len(v) for v in doc.mentions.values())
+        self._done(job, NEW_VERSION, job.path, doc_id=saved.doc_id, pages=len(doc.pages), mentions=mentions,
+                   extract_s=out.seconds, words_s=out.words_seconds, reason=f"supersedes [{job.supersedes}]")
 
     def _fail(self, job: _Job, err: SarabanError | Exception, seconds: float | None) -> None:
         """Place the file in failed/ with its note, record the failure, then unlink it from the inbox."""
