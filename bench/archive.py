@@ -220,8 +220,8 @@ def baseline_reprocess(db_path: Path, limit: int) -> float:
     from saraban.db.store import mention_rows, open_store, pages_to_reprocess, save_mentions
     from saraban.pipeline import PAGE_BREAK, process_text
 
-    def one(doc_id: str, numbers: list[int], texts: list[str]) -> None:
-        result = process_text(PAGE_BREAK.join(texts), doc_id, numbers=numbers)
+    def one(doc_id: str, numbers: list[int], texts: list[str], layouts: list) -> None:
+        result = process_text(PAGE_BREAK.join(texts), doc_id, numbers=numbers, layouts=layouts)
         save_mentions(db, mention_rows(doc_id, result.mentions()))
 
     db = open_store(db_path)
@@ -237,6 +237,38 @@ def baseline_reprocess(db_path: Path, limit: int) -> float:
     rate = done / (time.perf_counter() - t)
     db.close()
     return rate
+
+
+def boxes_cost(db_path: Path, rounds: int = 5) -> tuple[float, float]:
+    """Docs/s of the reprocess loop over every stored document with boxes and without (issue 13), in this process.
+
+    Without: the pages' stored layouts are not passed, so no record gets boxes,
+    OCR confidence or a review reason. Each timed pass follows an untimed one of
+    the same kind, so both find their rows unchanged and write the same; the
+    kinds alternate, so load on the machine hits both alike. Medians.
+    """
+    from saraban.db.store import mention_rows, open_store, pages_to_reprocess, save_mentions
+    from saraban.pipeline import PAGE_BREAK, process_text
+
+    db = open_store(db_path)
+    docs = list(pages_to_reprocess(db, all=True))
+
+    def run(with_boxes: bool) -> float:
+        t = time.perf_counter()
+        for doc_id, numbers, texts, layouts in docs:
+            result = process_text(PAGE_BREAK.join(texts), doc_id, numbers=numbers,
+                                  layouts=layouts if with_boxes else None)
+            save_mentions(db, mention_rows(doc_id, result.mentions()))
+        return len(docs) / (time.perf_counter() - t)
+
+    rates: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(rounds):
+        for with_boxes in (True, False):
+            run(with_boxes)
+            rates[with_boxes].append(run(with_boxes))
+    run(True)   # leave the store as reprocess leaves it
+    db.close()
+    return statistics.median(rates[True]), statistics.median(rates[False])
 
 
 def _load() -> str:
@@ -284,6 +316,9 @@ def main() -> None:
         print(f"reprocess --all {n} docs, --jobs {jobs}: median {med:.0f} docs/s "
               f"(runs: {', '.join(f'{x:.0f}' for x in rates)}); one process loop: {base:.0f} docs/s; "
               f"ratio {med / base:.2f}x; target >= 200 docs/s; {_load()}")
+        with_b, without_b = boxes_cost(db, rounds=3)
+        print(f"reprocess loop, {n} text documents (no boxes to give): {with_b:.0f} docs/s with the boxes step, "
+              f"{without_b:.0f} without ({with_b / without_b - 1:+.1%}); {_load()}")
         cpu_ms = 1000 * (r["cpu_self_s"] + r["cpu_workers_s"]) / n
         print(f"reprocess CPU per doc: {cpu_ms:.1f} ms (writer {1000 * r['cpu_self_s'] / n:.1f} ms, "
               f"workers {1000 * r['cpu_workers_s'] / n:.1f} ms); on {jobs} idle cores at most "
@@ -302,6 +337,10 @@ def main() -> None:
                   f"({r['seconds']:.1f} s, exit {r['exit']}); target >= 20 pages/s; {_load()}")
             if r["exit"] != 0:
                 print(r["output"])
+            with_b, without_b = boxes_cost(work / "pdf.db")
+            print(f"reprocess loop, {n_pdfs} text-layer PDFs ({pages} pages, every record boxed): "
+                  f"{with_b:.0f} docs/s with boxes, {without_b:.0f} without ({with_b / without_b - 1:+.1%}); "
+                  f"limit -10 %; {_load()}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -30,6 +30,8 @@ PAGES = "pages"
 COPIES = "copies"
 SDG_GOALS = "sdg_goals"
 PAGES_FTS = "pages_fts"
+WORD_BOXES = "word_boxes"
+CORRECTIONS = "corrections"
 # Full-text search over pages: trigram substrings of the normalized text (Thai has no
 # spaces between words, and unicode61 splits Thai at every vowel and tone mark), plus
 # a column of PyThaiNLP syllables that searches shorter than three characters use.
@@ -64,6 +66,32 @@ PAGE_COLUMNS: dict[str, type] = {
     "text": str,
     "text_norm": str,
     "syllables": str,
+    "width": int,       # the page's size in the frame of its word boxes (pixels of the OCR'd
+    "height": int,      # image, points of a text layer); empty for pages with no image
+    "rotation": int,    # degrees clockwise that frame is turned from the file's page
+}
+
+# Each page's words (db.store.pack_words): offsets in the page's raw text, box, OCR
+# confidence and flags, so that reprocess gives new records their boxes with no file.
+WORD_BOX_COLUMNS: dict[str, type] = {"page_id": str, "doc_id": str, "words": bytes}
+
+# What a reviewer did to a record (db/review.py): re-attached by field and raw span
+# after every re-extraction; "orphaned" when that span holds no record any more.
+CORRECTION_COLUMNS: dict[str, type] = {
+    "id": int,
+    "doc_id": str,
+    "field": str,
+    "page": int,
+    "raw_start": int,
+    "raw_end": int,
+    "text": str,
+    "action": str,       # confirmed, corrected, rejected
+    "old": str,          # the record's keys before, JSON
+    "new": str,          # the keys the reviewer gave, JSON (corrected only)
+    "reviewer": str,
+    "at": str,
+    "status": str,       # attached, orphaned
+    "seq": int,          # the field row it is attached to now
 }
 
 COPY_COLUMNS: dict[str, type] = {"doc_id": str, "path": str, "seen_at": str}
@@ -79,6 +107,16 @@ PROVENANCE_COLUMNS: dict[str, type] = {
     "page": int,
     "extractor": str,
     "extractor_version": str,
+}
+
+# Where a record stands on its page and how it was read (DocumentResult.record_dict),
+# and whether a person should check it (review) or did (reviewed, db/review.py).
+LAYOUT_COLUMNS: dict[str, type] = {
+    "boxes": str,            # JSON [[x, y, w, h], ...], 0-1 of the page, one box per line
+    "ocr_confidence": float, # the lowest OCR confidence (0-100) of the words in the span
+    "method": str,           # text, text-layer, ocr, ocr-reread (a re-read changed its digits), docx, pptx
+    "review": str,           # why a person should check it, or empty
+    "reviewed": str,         # confirmed, corrected (the keys show the reviewer's values), or empty
 }
 
 # The keys every Record has; the rest of a record's keys are what researchers facet on.
@@ -195,7 +233,14 @@ def field_columns(field: str, spec: ExtractorSpec | None = None) -> dict[str, ty
             cols.update({k: v for k, v in d.columns.items() if k not in cols})
     cols.update({k: v for k, v in own.items() if k in BASE_RECORD_KEYS})
     cols.update(PROVENANCE_COLUMNS)
+    cols.update(LAYOUT_COLUMNS)
     return cols
+
+
+def record_keys(field: str, spec: ExtractorSpec | None = None) -> list[str]:
+    """The keys of spec/extraction.md a field's records carry (what a reviewer corrects)."""
+    spec = spec or EXTRACTORS[field]
+    return [k for k in record_columns(record_class(spec)) if k not in BASE_RECORD_KEYS]
 
 
 def facet_columns(field: str, spec: ExtractorSpec | None = None) -> list[str]:
@@ -207,10 +252,19 @@ def facet_columns(field: str, spec: ExtractorSpec | None = None) -> list[str]:
     return keys + derived
 
 
+_AS_IS = frozenset({str, int, float, type(None)})
+_NUMBERS = frozenset({int, float})
+
+
 def sql_value(value: Any) -> Any:
     """A record value as SQLite stores it: bools as 0/1, lists and dicts as JSON text."""
+    if type(value) in _AS_IS:   # most values: one type look-up rather than two isinstance calls
+        return value
     if isinstance(value, bool):
         return int(value)
+    if isinstance(value, (list, tuple)) and all(type(v) is list and all(type(x) in _NUMBERS for x in v) for v in value):
+        # a list of lists of numbers (a record's boxes): written out directly, five times faster than json.dumps
+        return "[" + ",".join("[" + ",".join(map(repr, v)) + "]" for v in value) + "]"
     if isinstance(value, (list, tuple, dict)):
         return json.dumps(value, ensure_ascii=False)
     return value
@@ -239,6 +293,10 @@ def create_schema(db: Database) -> None:
     _ensure(db, DOCUMENTS, DOCUMENT_COLUMNS, pk="doc_id", not_null={"status"})
     _ensure(db, PAGES, PAGE_COLUMNS, pk="id", foreign_keys=[("doc_id", DOCUMENTS, "doc_id")])
     _ensure(db, COPIES, COPY_COLUMNS, pk=("doc_id", "path"), foreign_keys=[("doc_id", DOCUMENTS, "doc_id")])
+    _ensure(db, WORD_BOXES, WORD_BOX_COLUMNS, pk="page_id", foreign_keys=[("page_id", PAGES, "id")])
+    _ensure(db, CORRECTIONS, CORRECTION_COLUMNS, pk="id", foreign_keys=[("doc_id", DOCUMENTS, "doc_id")])
+    _index(db, WORD_BOXES, ["doc_id"])
+    _index(db, CORRECTIONS, ["doc_id", "field"])
     _index(db, DOCUMENTS, ["sha256"], unique=True)
     for col in ("status", "kind", "extractors_version"):
         _index(db, DOCUMENTS, [col])

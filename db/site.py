@@ -19,9 +19,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from saraban.db import schema, thai_search
+from saraban.db import pageview, schema, thai_search
 
 PLUGIN_NAME = "saraban_thai_search"
+PAGEVIEW_PLUGIN_NAME = "saraban_pageview"
 
 SITE_TITLE = "สารบรรณ Saraban: ข้อมูลจากเอกสารราชการไทย / Thai government paperwork as data"
 SITE_DESCRIPTION = (
@@ -206,8 +207,11 @@ def _canned_queries(have: dict[str, set[str]]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def build_metadata(db: Database, database_name: str) -> dict[str, Any]:
-    """Datasette metadata for the store: titles, descriptions, facets, search and canned queries."""
+def build_metadata(db: Database, database_name: str, reviewers: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Datasette metadata for the store: titles, descriptions, facets, search and canned queries.
+
+    ``reviewers``: account name -> password hash (or ``{"$env": VAR}``) for datasette-auth-passwords.
+    """
     have = {t: set(db[t].columns_dict) for t in db.table_names() if not t.startswith(schema.PAGES_FTS)}
     tables: dict[str, Any] = {}
     for table, cols in have.items():
@@ -236,7 +240,15 @@ def build_metadata(db: Database, database_name: str) -> dict[str, Any]:
     for hidden in db.table_names():
         if hidden.startswith(schema.PAGES_FTS):
             tables[hidden] = {"hidden": True}
-    return {
+    queries = _canned_queries(have)
+    # the page view and review queue (db/pageview.py): its tables' titles, its canned query, its accounts
+    tables.update({t: {**tables.get(t, {}), **m} for t, m in pageview.metadata_tables().items() if t in have})
+    for table, cols in have.items():
+        if "boxes" in cols:
+            tables[table]["columns"].update({c: d for c, d in pageview.FIELD_COLUMNS.items() if c in cols})
+    if schema.CORRECTIONS in have:
+        queries.update(pageview.canned_queries())
+    metadata: dict[str, Any] = {
         "title": SITE_TITLE,
         "description_html": SITE_DESCRIPTION,
         "about": "Saraban",
@@ -245,10 +257,13 @@ def build_metadata(db: Database, database_name: str) -> dict[str, Any]:
                 "title": SITE_TITLE,
                 "description_html": SITE_DESCRIPTION,
                 "tables": tables,
-                "queries": _canned_queries(have),
+                "queries": queries,
             }
         },
     }
+    if reviewers:
+        metadata["plugins"] = {pageview.PASSWORDS_PLUGIN: {f"{name}_password_hash": h for name, h in reviewers.items()}}
+    return metadata
 
 
 def register_plugin() -> None:
@@ -257,6 +272,8 @@ def register_plugin() -> None:
 
     if pm.get_plugin(PLUGIN_NAME) is None:
         pm.register(thai_search, name=PLUGIN_NAME)
+    if pm.get_plugin(PAGEVIEW_PLUGIN_NAME) is None:
+        pm.register(pageview, name=PAGEVIEW_PLUGIN_NAME)
 
 
 SETTINGS = {
@@ -266,8 +283,9 @@ SETTINGS = {
 }
 
 
-def make_datasette(path: str | Path, metadata: dict[str, Any] | None = None):
-    """A Datasette instance on the store (for tests and embedding), Thai search loaded."""
+def make_datasette(path: str | Path, metadata: dict[str, Any] | None = None,
+                   reviewers: dict[str, str] | None = None):
+    """A Datasette instance on the store (for tests and embedding), Thai search and the page view loaded."""
     from datasette.app import Datasette
 
     from saraban.db.store import open_store
@@ -276,12 +294,32 @@ def make_datasette(path: str | Path, metadata: dict[str, Any] | None = None):
     register_plugin()
     if metadata is None:
         db = open_store(path)
-        metadata = build_metadata(db, path.stem)
+        metadata = build_metadata(db, path.stem, reviewers)
         db.close()
     return Datasette([str(path)], metadata=metadata, settings=SETTINGS)
 
 
-def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = 8001) -> None:
+def load_reviewers(path: str | Path) -> dict[str, dict[str, str]]:
+    """Reviewer accounts from a JSON file ``{"name": "pbkdf2_sha256$..."}`` (``datasette hash-password``).
+
+    The hashes go to the server process's environment and the metadata names
+    them by ``$env``, so ``/-/metadata.json`` never shows them.
+    """
+    import os
+
+    accounts = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(accounts, dict) or not all(isinstance(v, str) and v.count("$") == 3 for v in accounts.values()):
+        raise ValueError(f"{path}: expected {{\"name\": \"pbkdf2_sha256$...\"}} (datasette hash-password)")
+    out = {}
+    for i, (name, hashed) in enumerate(sorted(accounts.items())):
+        var = f"SARABAN_REVIEWER_HASH_{i}"
+        os.environ[var] = hashed
+        out[name] = {"$env": var}
+    return out
+
+
+def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = 8001,
+          reviewers: str | Path | None = None) -> None:
     """Run Datasette's own ``serve`` on the store (mutable, never ``-i``) until interrupted."""
     from datasette.cli import cli as datasette_cli
 
@@ -289,7 +327,7 @@ def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = 8001) -> Non
 
     path = Path(path)
     db = open_store(path)  # creates the schema on a new file; the metadata reads its columns
-    metadata = build_metadata(db, path.stem)
+    metadata = build_metadata(db, path.stem, load_reviewers(reviewers) if reviewers else None)
     db.close()
     register_plugin()
     with tempfile.TemporaryDirectory(prefix="saraban-serve-") as tmp:

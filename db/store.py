@@ -25,7 +25,9 @@ import contextlib
 import functools
 import hashlib
 import sqlite3
+import sys
 import weakref
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -35,7 +37,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from saraban.core import __version__
-from saraban.db import schema
+from saraban.db import review, schema
 from saraban.extractors.registry import EXTRACTORS, extractors_version
 
 
@@ -49,6 +51,10 @@ class StoredPage:
     text: str                    # the raw page text, as read
     text_norm: str               # the page's part of the normalized text the extractors read
     words: str | None = None     # page_words(): the search syllables; computed on save when None
+    width: int | None = None     # the frame of the word boxes: pixels of the OCR'd image, points of
+    height: int | None = None    # a text layer; None for a page with no image (text, docx)
+    rotation: int = 0
+    boxes: bytes | None = None   # pack_words() of the page's placed words
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -263,6 +269,44 @@ def page_words(texts: Sequence[str]) -> list[str]:
     return [_syllables(t) for t in texts]
 
 
+# Ints per stored word: start, end (offsets in the page's raw text), left, top, width,
+# height (in the page's frame), confidence x 10 (-1: none) and flags.
+WORD_INTS = 8
+
+
+def pack_words(words: Sequence[Sequence[int]]) -> bytes:
+    """A page's placed words as the ``word_boxes.words`` blob: one type byte, then little-endian ints.
+
+    Packed rather than JSON because reprocess reads every page's words back:
+    ``array.frombytes`` is a copy, where JSON parses each number (issue 13: storing
+    boxes may cost reprocess at most 10 %). 16-bit ints when every value fits (16
+    bytes a word), else 32-bit; not compressed, as zlib's decompression alone cost
+    reprocess 2 % (bench/archive.py, text-layer PDFs).
+
+    >>> unpack_words(pack_words([(0, 8, 10, 20, 60, 20, 910, 0)]))
+    [(0, 8, 10, 20, 60, 20, 910, 0)]
+    >>> unpack_words(pack_words([(40000, 40008, 10, 20, 60, 20, -1, 1)]))
+    [(40000, 40008, 10, 20, 60, 20, -1, 1)]
+    """
+    values = [int(v) for w in words for v in w]
+    code = "h" if all(-32768 <= v <= 32767 for v in values) else "i"
+    flat = array(code, values)
+    if sys.byteorder != "little":
+        flat.byteswap()
+    return code.encode() + flat.tobytes()
+
+
+def unpack_words(blob: bytes | None) -> list[tuple[int, ...]]:
+    """The words :func:`pack_words` packed, as 8-tuples (none for None)."""
+    if not blob:
+        return []
+    flat = array(chr(blob[0]))
+    flat.frombytes(blob[1:])
+    if sys.byteorder != "little":
+        flat.byteswap()
+    return list(zip(*[iter(flat)] * WORD_INTS))
+
+
 def _page_rows(doc_id: str, pages: list[StoredPage]) -> list[dict[str, Any]]:
     return [{
         "id": page_id(doc_id, page.number),
@@ -274,7 +318,14 @@ def _page_rows(doc_id: str, pages: list[StoredPage]) -> list[dict[str, Any]]:
         "text": page.text,
         "text_norm": page.text_norm,
         "syllables": page.words if page.words is not None else _syllables(page.text_norm),
+        "width": page.width,
+        "height": page.height,
+        "rotation": page.rotation,
     } for page in pages]
+
+
+def _word_box_rows(doc_id: str, pages: list[StoredPage]) -> list[tuple[str, str, bytes]]:
+    return [(page_id(doc_id, p.number), doc_id, p.boxes) for p in pages if p.boxes]
 
 
 def _field_rows(doc_id: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -357,8 +408,11 @@ def _unchanged(db: Database, table: str, doc_id: str, columns: tuple[str, ...],
     return stored == rows
 
 
-def _write_mentions(db: Database, mentions: Mentions) -> None:
-    """Make every field table hold ``mentions``' rows for the document, and no others."""
+def _write_mentions(db: Database, mentions: Mentions, rewrite: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    """Make every field table hold ``mentions``' rows for the document, and no others.
+
+    The fields in ``rewrite`` are written even when unchanged (their corrections are applied again after).
+    """
     for field in dict.fromkeys([*EXTRACTORS, *mentions.tables]):
         columns, rows = mentions.tables.get(field, ((), []))
         if not _columns(db, field):  # a field of the run's extractors that has no table yet
@@ -366,7 +420,7 @@ def _write_mentions(db: Database, mentions: Mentions) -> None:
                 db[field].insert_all([dict(zip(columns, r)) for r in rows], pk=("doc_id", "seq"), batch_size=BATCH_SIZE)
                 _COLUMNS.pop(db, None)
             continue
-        if _unchanged(db, field, mentions.doc_id, columns, rows):
+        if field not in rewrite and _unchanged(db, field, mentions.doc_id, columns, rows):
             continue
         db.conn.execute(f"delete from [{field}] where doc_id = ?", [mentions.doc_id])
         if not rows:
@@ -401,6 +455,7 @@ def _document_row(doc_id: str, doc: StoredDocument, db: Database) -> dict[str, A
 def _delete_content(db: Database, doc_id: str) -> None:
     for field in EXTRACTORS:
         db[field].delete_where("doc_id = ?", [doc_id])
+    db.conn.execute(f"delete from [{schema.WORD_BOXES}] where doc_id = ?", [doc_id])
     db[schema.PAGES].delete_where("doc_id = ?", [doc_id])
 
 
@@ -421,7 +476,10 @@ def _save(db: Database, doc: StoredDocument) -> str:
     db[schema.DOCUMENTS].upsert(_document_row(doc_id, doc, db), pk="doc_id")
     _delete_content(db, doc_id)
     db[schema.PAGES].insert_all(_page_rows(doc_id, doc.pages), batch_size=BATCH_SIZE)
+    db.conn.executemany(f"insert into [{schema.WORD_BOXES}] (page_id, doc_id, words) values (?, ?, ?)",
+                        _word_box_rows(doc_id, doc.pages))
     _write_mentions(db, mention_rows(doc_id, doc.mentions))
+    review.reattach(db, doc_id)
     return doc_id
 
 
@@ -528,13 +586,26 @@ def record_duplicate(db: Database, path: str | Path, sha256: str) -> str | None:
 _PAGES_PER_QUERY = 200
 
 
-def pages_to_reprocess(db: Database, all: bool = False) -> Iterator[tuple[str, list[int], list[str]]]:  # noqa: A002
-    """(doc id, stored page numbers, raw page texts) of the stored documents whose extractors are out of date.
+@dataclass(frozen=True, slots=True)
+class PageLayout:
+    """What reprocess needs of a stored page besides its text: how it was read, its frame, its words."""
+
+    method: str
+    width: int | None
+    height: int | None
+    rotation: int
+    words: bytes | None      # pack_words()
+
+
+def pages_to_reprocess(db: Database, all: bool = False,  # noqa: A002
+                       ) -> Iterator[tuple[str, list[int], list[str], list[PageLayout]]]:
+    """(doc id, stored page numbers, raw page texts, page layouts) of the stored documents whose extractors are out of date.
 
     Out of date means stored with another ``extractors_version()`` than the
     registry's now; ``all=True`` takes every processed document. The numbers
     go back with the texts (``saraban.pipeline.process_text(numbers=...)``),
-    so each mention keeps the page it was stored on.
+    so each mention keeps the page it was stored on, and the layouts (the
+    words' boxes) so that each gets its boxes again.
     """
     current = extractors_version()
     sql = f"select doc_id from [{schema.DOCUMENTS}] where status = ?"
@@ -545,14 +616,17 @@ def pages_to_reprocess(db: Database, all: bool = False) -> Iterator[tuple[str, l
     doc_ids = [r[0] for r in db.execute(sql + " order by doc_id", params).fetchall()]
     for i in range(0, len(doc_ids), _PAGES_PER_QUERY):
         chunk = doc_ids[i:i + _PAGES_PER_QUERY]
-        pages: dict[str, tuple[list[int], list[str]]] = {d: ([], []) for d in chunk}
+        pages: dict[str, tuple[list[int], list[str], list[PageLayout]]] = {d: ([], [], []) for d in chunk}
         marks = ", ".join("?" * len(chunk))
-        for doc_id, number, text in db.execute(
-            f"select doc_id, number, text from [{schema.PAGES}] where doc_id in ({marks}) order by doc_id, number",
+        for doc_id, number, text, method, width, height, rotation, words in db.execute(
+            f"select p.doc_id, p.number, p.text, p.method, p.width, p.height, p.rotation, w.words "
+            f"from [{schema.PAGES}] p left join [{schema.WORD_BOXES}] w on w.page_id = p.id "
+            f"where p.doc_id in ({marks}) order by p.doc_id, p.number",
             chunk,
         ).fetchall():
             pages[doc_id][0].append(number)
             pages[doc_id][1].append(text)
+            pages[doc_id][2].append(PageLayout(method, width, height, rotation or 0, words))
         for doc_id in chunk:
             yield doc_id, *pages[doc_id]
 
@@ -570,7 +644,8 @@ def save_mentions(db: Database, mentions: Mentions) -> None:
         ).rowcount
         if not updated:
             raise KeyError(f"{mentions.doc_id}: no such stored document")
-        _write_mentions(db, mentions)
+        _write_mentions(db, mentions, rewrite=review.corrected_fields(db, mentions.doc_id))
+        review.reattach(db, mentions.doc_id)
 
 
 def search_pages_like(db: Database, query: str, limit: int = 20) -> list[dict[str, Any]]:

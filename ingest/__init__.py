@@ -6,7 +6,11 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Word:
-    """One OCR word with its box on the page image (pixels) and confidence (0-100)."""
+    """One OCR word with its box on the page image (pixels) and confidence (0-100).
+
+    ``origin`` names the re-read that changed the word from what tesseract
+    read (``"reread"``), None when it stands as read: reviewers check those.
+    """
 
     text: str
     left: int
@@ -14,6 +18,7 @@ class Word:
     width: int
     height: int
     confidence: float
+    origin: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

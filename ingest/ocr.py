@@ -729,7 +729,7 @@ def _apply(result: OcrResult, tokens: list[_Token], fixes: dict[int, tuple[int, 
     for tok in tokens:
         if not tok.boxes:
             continue
-        token_text = text[tok.start:tok.end]
+        token_text = read = text[tok.start:tok.end]
         for start in sorted(fixes, reverse=True):
             end, new = fixes[start]
             if tok.start <= start < tok.end:
@@ -737,7 +737,8 @@ def _apply(result: OcrResult, tokens: list[_Token], fixes: dict[int, tuple[int, 
         bs = [result.boxes[i] for i in tok.boxes]
         left, top, width, height = _union(bs)
         conf = sum(b.confidence for b in bs) / len(bs)
-        words.append(Word(token_text, left, top, width, height, round(conf, 1)))
+        words.append(Word(token_text, left, top, width, height, round(conf, 1),
+                          "reread" if token_text != read else None))
     return "".join(parts), words
 
 

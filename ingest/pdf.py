@@ -18,8 +18,9 @@ import pdfplumber
 import pypdfium2 as pdfium
 from PIL import Image
 
-from saraban.ingest import Page
+from saraban.ingest import Page, Word
 from saraban.ingest.images import MAX_PIXELS, blank_page, check_page_count, looks_blank
+from saraban.ingest.layout import words_from_chars
 from saraban.ingest.ocr import OcrEngine, default_engine, ocr_page, run_ordered
 from saraban.ingest.textlayer import (
     MAX_DAMAGE_SHARE, MIN_LAYER_CHARS, Damage, rebuild_text, repair_text_layer, text_layer_damage,
@@ -89,9 +90,9 @@ def _page_sources(path: Path, doc: pdfium.PdfDocument, options: ReadOptions,
     try:
         for index in range(len(doc)):
             number = index + 1
-            text = _layer_text(path, plumber, index) if plumber is not None else ""
+            text, words, (width, height) = _layer_text(path, plumber, index) if plumber is not None else ("", (), (None, None))
             if use_text_layer(number, text_layer_damage(text), mode):
-                yield Page(number=number, text=text, method="text-layer")
+                yield Page(number=number, text=text, method="text-layer", words=words, width=width, height=height)
                 continue
             if _no_objects(doc, index):   # nothing drawn on it at all: not even rendered
                 yield blank_page(number)
@@ -126,18 +127,19 @@ def _open_plumber(path: Path) -> pdfplumber.PDF | None:
         return None
 
 
-def _layer_text(path: Path, plumber: pdfplumber.PDF, index: int) -> str:
-    """The repaired text layer of one page ('' when pdfplumber cannot read it)."""
+def _layer_text(path: Path, plumber: pdfplumber.PDF, index: int) -> tuple[str, tuple[Word, ...], tuple[int | None, int | None]]:
+    """The repaired text layer of one page, its words and its size in points ('' when pdfplumber cannot read it)."""
     try:
         page = plumber.pages[index]
     except Exception as err:
         log.warning("%s: page %d text layer unreadable (%s)", path, index + 1, err)
-        return ""
+        return "", (), (None, None)
     try:
-        return repair_text_layer(rebuild_text(page.chars))
+        chars = page.chars
+        return repair_text_layer(rebuild_text(chars)), words_from_chars(chars), (round(page.width), round(page.height))
     except Exception as err:  # a damaged content stream: the page image may still render
         log.warning("%s: page %d text layer unreadable (%s)", path, index + 1, err)
-        return ""
+        return "", (), (None, None)
     finally:
         page.close()   # drop pdfplumber's per-page caches: a 1000-page PDF stays small
 

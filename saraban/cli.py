@@ -260,17 +260,25 @@ def reprocess(db_path: Path, all_docs: bool, jobs: int, dask_address: str | None
 @click.option("--port", type=int, default=8001, show_default=True, help="Port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to listen on; 0.0.0.0 to serve other machines.")
-def serve(db_path: Path, port: int, host: str) -> None:
+@click.option("--reviewers", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help='Reviewer accounts, a JSON file {"name": "HASH"} (hashes from: datasette hash-password); '
+                   "they sign in at /-/login and confirm, correct or reject records on the page view.")
+def serve(db_path: Path, port: int, host: str, reviewers: Path | None) -> None:
     """Browse the database in Datasette 0.65 (read-only; ingest may keep writing).
 
-    Thai search on pages, facets, and canned queries (projects per SDG goal,
-    documents per province, references with their letter's date, target mentions).
+    Thai search on pages, facets, canned queries (projects per SDG goal,
+    documents per province, references with their letter's date, target
+    mentions, reviewed records), a page view of every page with a box over
+    every record, and a review queue for signed-in reviewers (--reviewers).
 
-    Example: saraban serve --db saraban.db --port 8001
+    Example: saraban serve --db saraban.db --port 8001 --reviewers reviewers.json
     """
     from saraban.db.site import serve as serve_site
 
-    serve_site(db_path, host=host, port=port)
+    try:
+        serve_site(db_path, host=host, port=port, reviewers=reviewers)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from err
 
 
 @cli.command(epilog=_EXIT_CODES)

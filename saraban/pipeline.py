@@ -12,6 +12,7 @@ import bisect
 import dataclasses
 import functools
 import hashlib
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,17 +21,19 @@ from typing import Any
 from saraban.core import __version__
 from saraban.core.errors import UnsupportedFileError
 from saraban.core.options import ReadOptions
-from saraban.db.store import StoredDocument, StoredPage
+from saraban.db.store import PageLayout, StoredDocument, StoredPage, pack_words, unpack_words
 from saraban.extractors.records import Record
 from saraban.extractors.registry import EXTRACTORS, ExtractorSpec, extract_all
 from saraban.ingest import Page
 from saraban.ingest.images import read_image_pages
+from saraban.ingest.layout import REREAD, PlacedWord, place_words, span_boxes, words_in_span
 from saraban.ingest.ocr import OcrEngine
 from saraban.ingest.office import read_docx_pages, read_pptx_pages
 from saraban.ingest.pdf import read_pdf_pages
 from saraban.ingest.text import read_text_pages
 from saraban.ingest.triage import triage
 from saraban.normalizers import Normalized, normalize
+from saraban.review_queue import review_reason
 
 PAGE_BREAK = "\f"
 
@@ -66,8 +69,11 @@ class DocumentResult:
     norm_pages: list[str]                   # each page's normalized text, in page order
     fields: dict[str, list[Record]]
     extractors: dict[str, ExtractorSpec]    # the run's: the provenance of every record
+    # each page's words placed in its raw text; a stored page's packed words (bytes) are unpacked when a record asks
+    placed: list[list[PlacedWord] | bytes] = field(default_factory=list)
     # where each page starts in norm.text, found on the first page_of (a document's records ask many times)
     _starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+    _raw_starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def raw_text(self) -> str:
@@ -75,10 +81,12 @@ class DocumentResult:
 
     def page_of(self, offset: int) -> int:
         """The number of the page (``Page.number``) a normalized-text offset falls on."""
+        return self.pages[self._page_index(offset)].number if self.pages else 1
+
+    def _page_index(self, offset: int) -> int:
         if self._starts is None:
             self._starts = self._page_starts()
-        index = bisect.bisect_right(self._starts, offset)
-        return self.pages[min(max(index, 1), len(self.pages)) - 1].number if self.pages else 1
+        return min(max(bisect.bisect_right(self._starts, offset), 1), len(self.pages)) - 1
 
     def _page_starts(self) -> list[int]:
         starts = [0]
@@ -93,14 +101,44 @@ class DocumentResult:
         d = _record_values(record)
         raw_start, raw_end = self.norm.raw_span(record.start, record.end)
         spec = self.extractors.get(field_name)
+        index = self._page_index(record.start) if self.pages else -1
         d.update(
             raw_start=raw_start,
             raw_end=raw_end,
-            page=self.page_of(record.start),
+            page=self.pages[index].number if self.pages else 1,
             extractor=spec.name if spec else field_name,
             extractor_version=spec.version if spec else None,
         )
+        d.update(self._where(d, index, raw_start, raw_end))
         return d
+
+    def _where(self, d: dict[str, Any], index: int, raw_start: int, raw_end: int) -> dict[str, Any]:
+        """A record's boxes on its page, the OCR confidence of its words, how it was read, and why to review it."""
+        if index < 0:
+            return {"boxes": None, "ocr_confidence": None, "method": None, "review": None}
+        if self._raw_starts is None:
+            self._raw_starts = list(itertools.accumulate((len(p.text) + 1 for p in self.pages[:-1]), initial=0))
+        page = self.pages[index]
+        placed = self._placed(index)
+        start, end = raw_start - self._raw_starts[index], raw_end - self._raw_starts[index]
+        words = words_in_span(placed, start, end) if placed else []
+        boxes = span_boxes(page.text, words, start, end, page.width or 0, page.height or 0) if words else []
+        confs = [w.confidence for w in words if w.confidence >= 0]
+        reread = any(w.flags & REREAD for w in words)
+        return {
+            "boxes": [list(b) for b in boxes] or None,
+            "ocr_confidence": min(confs) / 10 if confs else None,
+            "method": page.method + ("-reread" if reread else ""),
+            "review": review_reason(d, words, page.text[start:end]),
+        }
+
+    def _placed(self, index: int) -> list[PlacedWord]:
+        if index >= len(self.placed):
+            return []
+        words = self.placed[index]
+        if isinstance(words, bytes):
+            words = self.placed[index] = list(map(PlacedWord._make, unpack_words(words)))
+        return words
 
     def mentions(self) -> dict[str, list[dict[str, Any]]]:
         """Every field's records as :meth:`record_dict` gives them."""
@@ -126,9 +164,11 @@ class DocumentResult:
         worker segmented them already.
         """
         words = list(words) if words is not None and len(words) == len(self.pages) else [None] * len(self.pages)
+        placed = self.placed if len(self.placed) == len(self.pages) else [[]] * len(self.pages)
         pages = [StoredPage(number=p.number, method=p.method, confidence=p.confidence, text=p.text,
-                            text_norm=norm, words=w)
-                 for p, norm, w in zip(self.pages, self.norm_pages, words)]
+                            text_norm=norm, words=w, width=p.width, height=p.height, rotation=p.rotation,
+                            boxes=(pw if isinstance(pw, bytes) else pack_words(pw)) if pw else None)
+                 for p, norm, w, pw in zip(self.pages, self.norm_pages, words, placed)]
         return StoredDocument(doc_id=self.doc_id, sha256=self.sha256, path=str(path or self.path),
                               kind=self.kind, pages=pages, mentions=self.mentions())
 
@@ -185,11 +225,18 @@ def normalize_pages(pages: list[Page]) -> tuple[Normalized, list[str]]:
     return norm, norm_pages
 
 
-def _result(doc_id: str, path: Path, sha256: str, kind: str, pages: list[Page], ctx: RunContext) -> DocumentResult:
+def place_page_words(pages: Sequence[Page]) -> list[list[PlacedWord]]:
+    """Each page's words placed in its text (ingest.layout.place_words): where every record's boxes come from."""
+    return [place_words(p.text, p.words) if p.words else [] for p in pages]
+
+
+def _result(doc_id: str, path: Path, sha256: str, kind: str, pages: list[Page], ctx: RunContext,
+            placed: list[list[PlacedWord] | bytes] | None = None) -> DocumentResult:
     norm, norm_pages = normalize_pages(pages)                     # .text and .to_raw offsets
     return DocumentResult(doc_id=doc_id, path=path, sha256=sha256, kind=kind, pages=pages, norm=norm,
                           norm_pages=norm_pages, fields=extract_all(norm.text, ctx.extractors),
-                          extractors=ctx.extractors)
+                          extractors=ctx.extractors,
+                          placed=placed if placed is not None else place_page_words(pages))
 
 
 def process_file(path: Path, ctx: RunContext | None = None) -> DocumentResult:
@@ -202,14 +249,20 @@ def process_file(path: Path, ctx: RunContext | None = None) -> DocumentResult:
 
 
 def process_text(text: str, doc_id: str = "text", *, ctx: RunContext | None = None,
-                 numbers: Sequence[int] | None = None) -> DocumentResult:
+                 numbers: Sequence[int] | None = None, layouts: Sequence[PageLayout] | None = None) -> DocumentResult:
     """Run normalizers and extractors over text already read (reprocessing, tests).
 
     Pages are split at form feeds; ``numbers`` gives their page numbers (the
-    stored ones, when reprocessing), else 1, 2, ...
+    stored ones, when reprocessing), else 1, 2, ...; ``layouts`` the stored
+    pages' methods, frames and placed words, so records get their boxes again.
     """
     ctx = ctx or RunContext()
     texts = text.split(PAGE_BREAK)
     numbers = list(numbers) if numbers is not None and len(numbers) == len(texts) else range(1, len(texts) + 1)
-    pages = [Page(number=n, text=t, method="text") for n, t in zip(numbers, texts)]
-    return _result(doc_id, Path(doc_id), hashlib.sha256(text.encode()).hexdigest(), "text", pages, ctx)
+    if layouts is None or len(layouts) != len(texts):
+        pages = [Page(number=n, text=t, method="text") for n, t in zip(numbers, texts)]
+        return _result(doc_id, Path(doc_id), hashlib.sha256(text.encode()).hexdigest(), "text", pages, ctx)
+    pages = [Page(number=n, text=t, method=lay.method or "text", width=lay.width, height=lay.height,
+                  rotation=lay.rotation) for n, t, lay in zip(numbers, texts, layouts)]
+    placed: list[list[PlacedWord] | bytes] = [lay.words or [] for lay in layouts]   # unpacked when a record asks
+    return _result(doc_id, Path(doc_id), hashlib.sha256(text.encode()).hexdigest(), "text", pages, ctx, placed)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from saraban.core.errors import SarabanError, UnexpectedError
-from saraban.db.store import Mentions, StoredDocument, mention_rows, page_words
+from saraban.db.store import Mentions, PageLayout, StoredDocument, mention_rows, page_words
 from saraban.pipeline import PAGE_BREAK, RunContext, process_file, process_text
 
 
@@ -62,17 +62,18 @@ def extract_file(path: Path, ctx: RunContext) -> Extracted | Failed:
     return Extracted(result.stored(words=words), seconds, time.perf_counter() - started - seconds)
 
 
-def reextract_documents(docs: list[tuple[str, list[int], list[str]]], ctx: RunContext) -> list[Mentions | Failed]:
+def reextract_documents(docs: list[tuple[str, list[int], list[str], list[PageLayout]]],
+                        ctx: RunContext) -> list[Mentions | Failed]:
     """Reprocess: stored raw page texts through normalizers and extractors, no OCR.
 
-    ``docs``: (doc id, stored page numbers, raw page texts), several per task
+    ``docs``: (doc id, stored page numbers, raw page texts, page layouts), several per task
     so the hand-over costs are shared. Each document comes back as its mention
     rows (the writer only inserts them), or as its own ``Failed``.
     """
     out: list[Mentions | Failed] = []
-    for doc_id, numbers, texts in docs:
+    for doc_id, numbers, texts, layouts in docs:
         try:
-            result = process_text(PAGE_BREAK.join(texts), doc_id, ctx=ctx, numbers=numbers)
+            result = process_text(PAGE_BREAK.join(texts), doc_id, ctx=ctx, numbers=numbers, layouts=layouts)
             out.append(mention_rows(doc_id, result.mentions()))
         except Exception as err:  # noqa: BLE001 - the edge: the writer records the failure, the run goes on
             out.append(Failed(portable_error(doc_id, err)))

@@ -16,13 +16,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db_path: Path, port: int) -> subprocess.Popen:
-    """``saraban serve`` as its own process, waited for until it answers."""
+def start_server(db_path: Path, port: int, *args: str) -> subprocess.Popen:
+    """``saraban serve`` as its own process (``args``: more options), waited for until it answers."""
     env = {**os.environ, "PYTHAINLP_OFFLINE": "1"}
     # the access log goes to a file: an unread pipe fills up and stalls the server
     log = (db_path.parent / f"serve-{port}.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "saraban", "serve", "--db", str(db_path), "--port", str(port)],
+        [sys.executable, "-m", "saraban", "serve", "--db", str(db_path), "--port", str(port), *args],
         stdout=log, stderr=subprocess.STDOUT, env=env,
     )
     proc.log_path = Path(log.name)

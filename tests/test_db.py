@@ -135,7 +135,7 @@ def test_reprocess_finds_out_of_date_documents_and_keeps_pages(store):
     store.execute("update documents set extractors_version = 'dates=0' where doc_id = 'report_q2'")
     store.conn.commit()
     todo = list(pages_to_reprocess(store))
-    assert [d for d, _, _ in todo] == ["report_q2"]
+    assert [d for d, *_ in todo] == ["report_q2"]
     pages_before = _rows(store, "pages")
     assert reprocess_store(store, InlineRunner()).counts == {"reprocessed": 1}
     assert list(pages_to_reprocess(store)) == []
@@ -245,7 +245,7 @@ def test_an_existing_store_gains_a_new_fields_table_then_a_new_column(tmp_path, 
 
 def test_version_change_marks_documents_for_reprocessing(store, clock_field):
     """A new or changed extractor changes extractors_version(): every document is out of date."""
-    todo = [doc_id for doc_id, _, _ in pages_to_reprocess(store)]
+    todo = [doc_id for doc_id, *_ in pages_to_reprocess(store)]
     assert len(todo) == 5
 
 

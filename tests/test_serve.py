@@ -179,7 +179,10 @@ def test_site_is_read_only(get, db_path):
     _, queries = get("/saraban.json")
     assert all(not query.get("write") for query in queries["queries"])
     _, plugins = get("/-/plugins.json")
-    assert [p["name"] for p in plugins] == ["saraban.db.thai_search"]  # the only plugin: no write plugins
+    # no write plugins: Thai search, the page view (whose only write, a reviewer's decision, needs
+    # a signed-in reviewer: tests/test_pageview.py) and the reviewers' password sign-in
+    assert sorted(p["name"] for p in plugins) == [
+        "datasette-auth-passwords", "saraban.db.pageview", "saraban.db.thai_search"]
     _, count = get("/saraban/documents.json?_shape=array&_col=doc_id")
     assert len(count) == 6
 
