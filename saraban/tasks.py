@@ -34,6 +34,11 @@ class Extracted:
 def portable_error(path: Path | str, err: BaseException) -> BaseException:
     """``err`` itself when it survives pickling (Saraban's errors do, ``SarabanError.__reduce__``),
     else ``UnexpectedError`` with its type and message: what a worker sends back."""
+    if isinstance(err, SarabanError):
+        # a fresh copy, without the library error it was raised from: where tblib's pickling
+        # support is installed (dask.multiprocessing does it on import; Datasette's plugins
+        # import that), a pickled exception takes its __cause__ along, and lxml's do not pickle
+        err = type(err)(err.path, err.reason)
     try:
         pickle.loads(pickle.dumps(err))
     except Exception:  # noqa: BLE001 - an exception whose arguments do not pickle (lxml's, say)

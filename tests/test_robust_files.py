@@ -83,6 +83,25 @@ def test_ingest_stores_each_bad_file_with_a_readable_error(tmp_path, mixed_batch
     assert error.startswith(f"{mixed_batch[1]}: damaged .pptx: XMLSyntaxError: ")
 
 
+def test_a_typed_error_stays_typed_where_exceptions_pickle_with_their_cause(mixed_batch):
+    """tblib's pickling support (dask.multiprocessing installs it on import) pickles an error's __cause__:
+    lxml's XMLSyntaxError behind a CorruptFileError does not pickle, which turned it into UnexpectedError."""
+    import copyreg
+
+    pickling_support = pytest.importorskip("tblib.pickling_support")
+    from saraban.pipeline import RunContext
+    from saraban.tasks import Failed, extract_file
+
+    saved = dict(copyreg.dispatch_table)
+    pickling_support.install()
+    try:
+        out = extract_file(mixed_batch[1], RunContext())
+    finally:
+        copyreg.dispatch_table.clear()
+        copyreg.dispatch_table.update(saved)
+    assert isinstance(out, Failed) and type(out.error).__name__ == "CorruptFileError"
+
+
 # --- item 11: UTF-16 text ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("encoding", [
