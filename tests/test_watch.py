@@ -453,12 +453,14 @@ def test_kill_9_mid_way_loses_nothing_and_stores_nothing_twice(tmp_path, samples
     ok = Counter(r["sha256"] for r in rows if r["status"] == "ok")
     failed = Counter(r["sha256"] for r in rows if r["status"] == "failed")
     good = {sha[r] for r in drops if r not in broken and r not in pdfs}
-    bad = {sha[r] for r in broken}
+    bad = {sha[r] for r in broken if broken[r]}
+    empties = [r for r in broken if not broken[r]]   # zero bytes name no content: a row each, no sha256 (issue 15)
     stored_as = {r["sha256"]: (r["status"], r["error"]) for r in rows}
     assert set(ok) - {sha[r] for r in pdfs} == good, [(r, stored_as.get(sha[r])) for r in drops if sha[r] in good - set(ok)]
-    assert set(failed) - {sha[r] for r in pdfs} == bad
+    assert set(failed) - {sha[r] for r in pdfs} - {None} == bad
+    assert failed.pop(None) == len(empties)
     assert all(n == 1 for n in (ok + failed).values())
-    assert len(rows) == len(good) + len(bad) + len(pdfs)  # a PDF is stored, or failed (no PDF reader here)
+    assert len(rows) == len(good) + len(bad) + len(empties) + len(pdfs)  # a PDF is stored, or failed
     for rel in pdfs:
         assert already_seen(db, sha[rel]) == (placed[rel][0].is_relative_to(folders.processed))
 
