@@ -57,6 +57,12 @@ def unit_aliases() -> dict[str, str]:
 
 
 @cache
+def english_units() -> dict[str, str]:
+    """English unit words (``villages``, ``households``) -> the unit of :func:`units` they count."""
+    return _load("units.json")["english"]
+
+
+@cache
 def months() -> list[dict[str, Any]]:
     """Thai and English month names and abbreviations, January first."""
     return _load("months.json")

@@ -41,7 +41,8 @@ FTS_TOKENIZER = "trigram"
 DOCUMENT_COLUMNS: dict[str, type] = {
     "doc_id": str,
     "sha256": str,
-    "path": str,
+    "path": str,      # where the file is on the server: Saraban's own; the public site reads it as NULL
+    "rel_path": str,  # what the public sees: the path relative to the inbox or archive folder (store.public_path)
     "kind": str,
     "page_count": int,
     "methods": str,
@@ -94,7 +95,7 @@ CORRECTION_COLUMNS: dict[str, type] = {
     "seq": int,          # the field row it is attached to now
 }
 
-COPY_COLUMNS: dict[str, type] = {"doc_id": str, "path": str, "seen_at": str}
+COPY_COLUMNS: dict[str, type] = {"doc_id": str, "path": str, "seen_at": str, "rel_path": str}
 
 SDG_GOAL_COLUMNS: dict[str, type] = {
     "goal": int, "th_short": str, "th_long": str, "en_short": str, "en_long": str,

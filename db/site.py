@@ -5,10 +5,14 @@ The metadata is built from the database's own columns, so a field the
 registry gains shows up with no edit here; canned queries whose columns are
 not there yet are left out rather than served broken.
 
-Read-only for the public: the only plugin is the Thai search function
-(db/thai_search.py), canned queries are all ``select``s, and Datasette 0.65 has
-no write API. The file is served mutable (never ``-i``) because ``saraban
-ingest`` may write while it is served; WAL lets both run.
+Read-only for the public: canned queries are all ``select``s, Datasette 0.65
+has no write API, and the plugins (:data:`PLUGINS`) only read, but for a
+signed-in reviewer's decision on the page view: the Thai search function
+(db/thai_search.py), the page view and review queue (db/pageview.py), the
+limits on what one request may cost (db/guard.py), error pages without rich
+(db/error_pages.py), and server paths kept from the public
+(db/server_paths.py). The file is served mutable (never ``-i``) because
+``saraban ingest`` may write while it is served; WAL lets both run.
 """
 from __future__ import annotations
 
@@ -19,10 +23,20 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from saraban.db import pageview, schema, thai_search
+from saraban.db import error_pages, guard, pageview, schema, server_paths, thai_search
 
-PLUGIN_NAME = "saraban_thai_search"
-PAGEVIEW_PLUGIN_NAME = "saraban_pageview"
+# The plugins `saraban serve` loads, by the name Datasette's plugin manager knows them.
+PLUGINS = {
+    "saraban_thai_search": thai_search,
+    "saraban_pageview": pageview,
+    # issue 15: what one request may cost, error pages without rich, no server paths
+    "saraban_guard": guard,
+    "saraban_error_pages": error_pages,
+    "saraban_server_paths": server_paths,
+}
+# Datasette's own plugins that ours replace: its error page prints every traceback
+# with rich on the event loop (issue 15, item 7; db/error_pages.py).
+REPLACED = ("datasette.handle_exception",)
 
 SITE_TITLE = "สารบรรณ Saraban: ข้อมูลจากเอกสารราชการไทย / Thai government paperwork as data"
 SITE_DESCRIPTION = (
@@ -94,7 +108,8 @@ COLUMNS: dict[str, str] = {
     "name": "ชื่อทางการ (ไทย) / Official Thai name",
     "name_en": "ชื่อจังหวัด (อังกฤษ) / Province name in English",
     "sha256": "เช็กซัมของไฟล์ / The file's sha256",
-    "path": "ไฟล์ต้นทาง / Source path",
+    "path": "ไม่แสดงต่อสาธารณะ (ที่อยู่บนเซิร์ฟเวอร์) ดู rel_path / Not shown to the public (a server path): see rel_path",
+    "rel_path": "ไฟล์ เทียบกับโฟลเดอร์รับเข้าหรือคลังที่มา / The file, relative to the inbox or archive folder it came from",
     "kind": "ชนิดไฟล์ / File type (text, pdf, image, docx, pptx)",
     "page_count": "จำนวนหน้า / Number of pages",
     "methods": "วิธีอ่าน (ชั้นข้อความ หรือ OCR) / How pages were read (text layer, OCR)",
@@ -179,12 +194,12 @@ def _canned_queries(have: dict[str, set[str]]) -> dict[str, dict[str, Any]]:
                 "from [references] r order by r.doc_id, r.seq"
             ),
         }),
-        "target_mentions": ({"targets": {"target", "valid"}}, {
+        "target_mentions": ({"targets": {"target", "valid"}, schema.DOCUMENTS: {"rel_path"}}, {
             "title": "ทุกครั้งที่กล่าวถึงเป้าหมายย่อย / Every mention of a target",
             "description": "ใส่เป้าหมายย่อย เช่น 11.6 หรือเว้นว่างเพื่อดูทั้งหมด / "
                            "Give a target such as 11.6, or leave empty for all.",
             "sql": (
-                "select t.target, t.valid, t.doc_id, d.path, d.kind, t.page_id, t.text\n"
+                "select t.target, t.valid, t.doc_id, d.rel_path, d.kind, t.page_id, t.text\n"
                 "from targets t join documents d on d.doc_id = t.doc_id\n"
                 "where coalesce(:target, '') = '' or t.target = :target\n"
                 "order by t.target, t.doc_id, t.seq"
@@ -207,10 +222,22 @@ def _canned_queries(have: dict[str, set[str]]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def build_metadata(db: Database, database_name: str, reviewers: dict[str, Any] | None = None) -> dict[str, Any]:
+# Who may run their own SQL (the SQL box, a table's ?_where=): signed-in visitors only
+# (reviewers, root). One SQLite function call is one instruction, which Datasette's time
+# limit cannot stop, and instr, replace and trim compare at every position: a 70-byte
+# anonymous query held a CPU for 17 s past the 3 s limit, and the time grows with the
+# square of the text it builds (bench/serve_abuse.py --probe cpu; issue 15, item 1).
+# Tables, facets, search and the canned queries stay public; `saraban serve --public-sql`
+# opens the SQL box to all.
+SIGNED_IN = {"id": "*"}
+
+
+def build_metadata(db: Database, database_name: str, reviewers: dict[str, Any] | None = None, *,
+                   public_sql: bool = False) -> dict[str, Any]:
     """Datasette metadata for the store: titles, descriptions, facets, search and canned queries.
 
     ``reviewers``: account name -> password hash (or ``{"$env": VAR}``) for datasette-auth-passwords.
+    Arbitrary SQL is for signed-in actors unless ``public_sql`` (see :data:`SIGNED_IN`).
     """
     have = {t: set(db[t].columns_dict) for t in db.table_names() if not t.startswith(schema.PAGES_FTS)}
     tables: dict[str, Any] = {}
@@ -263,40 +290,50 @@ def build_metadata(db: Database, database_name: str, reviewers: dict[str, Any] |
     }
     if reviewers:
         metadata["plugins"] = {pageview.PASSWORDS_PLUGIN: {f"{name}_password_hash": h for name, h in reviewers.items()}}
+    if not public_sql:
+        metadata["allow_sql"] = SIGNED_IN
     return metadata
 
 
-def register_plugin() -> None:
-    """Load the Thai search function into Datasette's plugin manager (once per process)."""
+def register_plugins() -> None:
+    """Load Saraban's plugins into Datasette's plugin manager, and block the ones they replace (once per process)."""
     from datasette.plugins import pm
 
-    if pm.get_plugin(PLUGIN_NAME) is None:
-        pm.register(thai_search, name=PLUGIN_NAME)
-    if pm.get_plugin(PAGEVIEW_PLUGIN_NAME) is None:
-        pm.register(pageview, name=PAGEVIEW_PLUGIN_NAME)
+    for name in REPLACED:
+        if not pm.is_blocked(name):
+            pm.set_blocked(name)
+    for name, module in PLUGINS.items():
+        if pm.get_plugin(name) is None:
+            pm.register(module, name=name)
 
 
 SETTINGS = {
     "truncate_cells_html": 300,   # long page texts stay readable in table views
+    # Datasette's defaults, named because db/guard.py's bounds are measured against them:
+    # a query runs at most 3 s between SQLite instructions, three run at once, and one
+    # returns at most 1,000 rows (a table page: 100).
     "sql_time_limit_ms": 3000,
+    "num_sql_threads": 3,
+    "max_returned_rows": 1000,
     "default_facet_size": 20,
 }
 
 
 def make_datasette(path: str | Path, metadata: dict[str, Any] | None = None,
-                   reviewers: dict[str, str] | None = None):
-    """A Datasette instance on the store (for tests and embedding), Thai search and the page view loaded."""
+                   reviewers: dict[str, str] | None = None, *, public_sql: bool = False,
+                   secret: str | None = None):
+    """A Datasette instance on the store (for tests and embedding), with Saraban's plugins."""
     from datasette.app import Datasette
 
     from saraban.db.store import open_store
 
     path = Path(path)
-    register_plugin()
+    register_plugins()
     if metadata is None:
         db = open_store(path)
-        metadata = build_metadata(db, path.stem, reviewers)
+        metadata = build_metadata(db, path.stem, reviewers, public_sql=public_sql)
         db.close()
-    return Datasette([str(path)], metadata=metadata, settings=SETTINGS)
+    return Datasette([str(path)], metadata=metadata, settings=SETTINGS, secret=secret)
 
 
 def load_reviewers(path: str | Path) -> dict[str, dict[str, str]]:
@@ -319,21 +356,29 @@ def load_reviewers(path: str | Path) -> dict[str, dict[str, str]]:
 
 
 def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = 8001,
-          reviewers: str | Path | None = None) -> None:
-    """Run Datasette's own ``serve`` on the store (mutable, never ``-i``) until interrupted."""
+          reviewers: str | Path | None = None, public_sql: bool = False, root: bool = False) -> None:
+    """Run Datasette's own ``serve`` on the store (mutable, never ``-i``) until interrupted.
+
+    ``root`` prints a link that signs its opener in as ``root`` (Datasette's
+    ``--root``), who may run SQL like any signed-in visitor; ``public_sql`` lets everyone.
+    """
     from datasette.cli import cli as datasette_cli
 
     from saraban.db.store import open_store
 
     path = Path(path)
     db = open_store(path)  # creates the schema on a new file; the metadata reads its columns
-    metadata = build_metadata(db, path.stem, load_reviewers(reviewers) if reviewers else None)
+    metadata = build_metadata(db, path.stem, load_reviewers(reviewers) if reviewers else None,
+                              public_sql=public_sql)
     db.close()
-    register_plugin()
+    register_plugins()
+    guard.limit_process_heap()  # SQLite's heap in this server process (db/guard.py)
     with tempfile.TemporaryDirectory(prefix="saraban-serve-") as tmp:
         meta_file = Path(tmp) / "metadata.json"
         meta_file.write_text(json.dumps(metadata, ensure_ascii=False, indent=2), encoding="utf-8")
         args = ["serve", str(path), "--metadata", str(meta_file), "--host", host, "--port", str(port)]
+        if root:
+            args.append("--root")
         for name, value in SETTINGS.items():
             args += ["--setting", name, str(value)]
         datasette_cli.main(args, prog_name="saraban serve", standalone_mode=False)

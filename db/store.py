@@ -31,7 +31,7 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from sqlite_utils import Database
@@ -116,7 +116,51 @@ def open_store(path: str | Path) -> Database:
         db.enable_wal()
     with _transaction(db):
         schema.create_schema(db)
+        _fill_rel_paths(db)
     return db
+
+
+def open_reader(path: str | Path) -> Database:
+    """A read-only connection to an existing store, for code that serves it (the page view).
+
+    No schema check, no write lock: it never waits for a writer. Unlike
+    Datasette's connections it reads ``documents.path``, the file's real
+    location (``stored_path``).
+    """
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
+                           timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    return Database(conn)
+
+
+def public_path(path: str | Path, root: str | Path | None = None) -> str:
+    """The path the public site shows: relative to the inbox or archive folder the file came from.
+
+    ``root`` is that folder (``saraban watch``: the folder holding inbox/ and
+    processed/; ``saraban ingest``: the folder named on the command line); a
+    file outside it, or with none, shows its name only. Never a server path.
+
+    >>> public_path("/srv/saraban/processed/2026-11-23/หนังสือ.pdf", "/srv/saraban")
+    'processed/2026-11-23/หนังสือ.pdf'
+    >>> public_path("/home/clerk/scan.pdf")
+    'scan.pdf'
+    """
+    p = PurePath(path)
+    if root is not None:
+        try:
+            return p.relative_to(root).as_posix()
+        except ValueError:
+            pass
+    return p.name
+
+
+def _fill_rel_paths(db: Database) -> None:
+    """Rows stored before ``rel_path`` existed show their file name (their root is not known)."""
+    for table, key in ((schema.DOCUMENTS, "doc_id"), (schema.COPIES, "rowid")):
+        rows = db.execute(
+            f"select {key}, path from [{table}] where rel_path is null and path is not null"
+        ).fetchall()
+        db.conn.executemany(f"update [{table}] set rel_path = ? where {key} = ?",
+                            [(public_path(path), k) for k, path in rows])
 
 
 @contextlib.contextmanager
@@ -176,7 +220,11 @@ def path_recorded(db: Database, path: str | Path) -> bool:
 
 
 def stored_path(db: Database, doc_id: str) -> str | None:
-    """Where the stored document says its file is (``documents.path``), or None for no such document."""
+    """Where the stored document says its file is (``documents.path``), or None for no such document.
+
+    On Saraban's own connection (``open_store``, ``open_reader``): Datasette's
+    connections read the column as NULL (db/server_paths.py).
+    """
     row = db.execute(f"select path from [{schema.DOCUMENTS}] where doc_id = ?", [doc_id]).fetchone()
     return row[0] if row else None
 
@@ -432,12 +480,13 @@ def _write_mentions(db: Database, mentions: Mentions, rewrite: set[str] = frozen
             _COLUMNS.pop(db, None)
 
 
-def _document_row(doc_id: str, doc: StoredDocument, db: Database) -> dict[str, Any]:
+def _document_row(doc_id: str, doc: StoredDocument, db: Database, root: str | Path | None) -> dict[str, Any]:
     confidences = [p.confidence for p in doc.pages if p.confidence is not None]
     return {
         "doc_id": doc_id,
         "sha256": doc.sha256,
         "path": doc.path,
+        "rel_path": public_path(doc.path, root),
         "kind": doc.kind,
         "page_count": len(doc.pages),
         "methods": ",".join(sorted({p.method for p in doc.pages})),
@@ -459,21 +508,23 @@ def _delete_content(db: Database, doc_id: str) -> None:
     db[schema.PAGES].delete_where("doc_id = ?", [doc_id])
 
 
-def save_document(db: Database, doc: StoredDocument) -> str:
+def save_document(db: Database, doc: StoredDocument, *, root: str | Path | None = None) -> str:
     """Replace everything stored for this document, in one transaction; return its stored id.
 
     Saving the same document twice gives the same rows (only ``processed_at``
-    moves), so a rerun after a crash is safe. The runners store new files with
-    :func:`store_document`, which never takes a stored document's name away.
+    moves), so a rerun after a crash is safe. ``root`` is the inbox or archive
+    folder the file came from: the public sees its path relative to it
+    (``public_path``). The runners store new files with :func:`store_document`,
+    which never takes a stored document's name away.
     """
     with _transaction(db):
-        doc_id = _save(db, doc)
+        doc_id = _save(db, doc, root)
     return doc_id
 
 
-def _save(db: Database, doc: StoredDocument) -> str:
+def _save(db: Database, doc: StoredDocument, root: str | Path | None = None) -> str:
     doc_id = _doc_id_for(db, doc.doc_id, doc.sha256, doc.path)
-    db[schema.DOCUMENTS].upsert(_document_row(doc_id, doc, db), pk="doc_id")
+    db[schema.DOCUMENTS].upsert(_document_row(doc_id, doc, db, root), pk="doc_id")
     _delete_content(db, doc_id)
     db[schema.PAGES].insert_all(_page_rows(doc_id, doc.pages), batch_size=BATCH_SIZE)
     db.conn.executemany(f"insert into [{schema.WORD_BOXES}] (page_id, doc_id, words) values (?, ?, ?)",
@@ -491,7 +542,8 @@ class Saved:
     new: bool
 
 
-def store_document(db: Database, doc: StoredDocument, *, copy_path: str | Path | None = None) -> Saved:
+def store_document(db: Database, doc: StoredDocument, *, copy_path: str | Path | None = None,
+                   root: str | Path | None = None) -> Saved:
     """Store a newly read file, unless its bytes are stored already under another name; one transaction.
 
     The check is made inside the write transaction: two ``saraban ingest`` runs
@@ -507,12 +559,12 @@ def store_document(db: Database, doc: StoredDocument, *, copy_path: str | Path |
             row = db.execute(f"select doc_id, path, status from [{schema.DOCUMENTS}] where sha256 = ?",
                              [doc.sha256]).fetchone()
         if row is not None and row[2] == STATUS_OK and row[1] != doc.path:
-            _note_copy(db, row[0], str(copy_path or doc.path))
+            _note_copy(db, row[0], str(copy_path or doc.path), root)
             return Saved(row[0], new=False)
-        return Saved(_save(db, doc), new=True)
+        return Saved(_save(db, doc, root), new=True)
 
 
-def store_version(db: Database, doc: StoredDocument, *, supersedes: str) -> Saved:
+def store_version(db: Database, doc: StoredDocument, *, supersedes: str, root: str | Path | None = None) -> Saved:
     """Store the new content of a stored file as a new document that supersedes the old one; one transaction.
 
     For a file that changed after it was stored (``saraban watch``: a copy
@@ -525,7 +577,7 @@ def store_version(db: Database, doc: StoredDocument, *, supersedes: str) -> Save
     search sees the document once, as it is now.
     """
     with _transaction(db):
-        saved = store_document(db, doc)
+        saved = store_document(db, doc, root=root)
         if saved.new and saved.doc_id != supersedes:
             db.conn.execute(f"update [{schema.DOCUMENTS}] set supersedes = ? where doc_id = ?",
                             [supersedes, saved.doc_id])
@@ -535,11 +587,13 @@ def store_version(db: Database, doc: StoredDocument, *, supersedes: str) -> Save
     return saved
 
 
-def _note_copy(db: Database, doc_id: str, path: str) -> None:
-    db[schema.COPIES].upsert({"doc_id": doc_id, "path": path, "seen_at": _now()}, pk=("doc_id", "path"))
+def _note_copy(db: Database, doc_id: str, path: str, root: str | Path | None = None) -> None:
+    db[schema.COPIES].upsert({"doc_id": doc_id, "path": path, "seen_at": _now(), "rel_path": public_path(path, root)},
+                             pk=("doc_id", "path"))
 
 
-def record_failure(db: Database, path: str | Path, sha256: str | None, error: BaseException) -> str:
+def record_failure(db: Database, path: str | Path, sha256: str | None, error: BaseException, *,
+                   root: str | Path | None = None) -> str:
     """Store that this file failed (status ``failed``, the error's class and message); return its id.
 
     Whatever was stored for the same bytes before is removed in the same
@@ -552,6 +606,7 @@ def record_failure(db: Database, path: str | Path, sha256: str | None, error: Ba
             "doc_id": doc_id,
             "sha256": sha256,
             "path": str(path),
+            "rel_path": public_path(path, root),
             "kind": None,
             "page_count": None,
             "methods": None,
@@ -568,7 +623,7 @@ def record_failure(db: Database, path: str | Path, sha256: str | None, error: Ba
     return doc_id
 
 
-def record_duplicate(db: Database, path: str | Path, sha256: str) -> str | None:
+def record_duplicate(db: Database, path: str | Path, sha256: str, *, root: str | Path | None = None) -> str | None:
     """Note another copy of stored bytes under another name; return the stored id (None if unknown)."""
     if content_key(sha256) is None:
         return None
@@ -578,7 +633,7 @@ def record_duplicate(db: Database, path: str | Path, sha256: str) -> str | None:
             return None
         doc_id, stored_path = row
         if str(path) != stored_path:
-            _note_copy(db, doc_id, str(path))
+            _note_copy(db, doc_id, str(path), root)
     return doc_id
 
 

@@ -5,7 +5,22 @@ spaces, an optional weekday, ``เดือน`` before the month, ``พ.ศ.`` 
 year, two- or four-digit Buddhist-Era years) and English dates (``6 June
 2022``, ``May 29, 2024``). A range whose year is written once
 (``๒๙ กันยายน – ๘ ตุลาคม ๒๕๖๖``, ``๒๐ - ๒๓ กุมภาพันธ์ ๒๕๖๗``) is one record
-with ``iso`` ``"START/END"``.
+with ``iso`` ``"START/END"``; so is a range that crosses a year
+(``25 ธ.ค. 66 – 5 ม.ค. 67``).
+
+Shapes of real writing read on top of the plain ones (issue 14):
+
+- a two-digit year after a full month name in running text
+  (``วันที่ 2 มีนาคม 61``), unless a time or a unit standing as a word of its
+  own follows the two digits (``5 มีนาคม 10 โมง``, ``5 มีนาคม 10 คน``: no year);
+- day, month and year joined by one hyphen or underscore, the same on both
+  sides, as in report titles and file names (``15-ส.ค.-62``,
+  ``สรุป_8_มี.ค._2567.docx``); mixed joins (``1 ม.ค.-31``) stay unread;
+- a day or day range after ``วันที่`` whose month and year sit on the next
+  line, even after blank lines, as PDF text wraps
+  (``ระหว่างวันที่ 3 – 9`` ⏎ ⏎ ``กุมภาพันธ์ 2564``); without ``วันที่`` a number
+  ending a line is no day;
+- a range whose dash or ถึง ends a line and whose end opens the next.
 
 Parsed by hand rather than with ``pythainlp.util.thai_strptime`` (raises on
 two-digit years, abbreviations without dots, weekday prefixes and ranges) or
@@ -21,10 +36,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from saraban.corpus import months
+from saraban.corpus import months, units
 from saraban.extractors.records import Record
 
-VERSION = "5"
+VERSION = "6"
 
 # Years 2400-2700 are Buddhist Era (subtract 543); 1800-2200 are Common Era.
 _BE_OFFSET = 543
@@ -92,7 +107,13 @@ def _fold_month(s: str) -> str:
 _MONTH_NUMBER, _TH_MONTHS, _EN_MONTHS = _month_tables()
 _FULL_TH_STARTS = tuple(name for row in months() for name in [row["th"], *row.get("th_variants", [])])
 
-_WEEKDAY = r"(?:วัน)?(?P<wd>" + "|".join(sorted(_WEEKDAYS_TH, key=len, reverse=True)) + rf"){_SP}*(?:ที่{_SP}*)?"
+# A weekday before a date (วันศุกร์ที่ 3 ...) is looked for behind a date's first digit,
+# not matched with it: a date pattern that may start with a Thai letter is tried at
+# every จ, อ, พ, ศ, ส and ว of a text (issue 14: 3x slower on Thai text).
+_WEEKDAY_BEFORE_RE = re.compile(
+    r"(?:วัน)?(?P<wd>" + "|".join(sorted(_WEEKDAYS_TH, key=len, reverse=True)) + rf"){_SP}*(?:ที่{_SP}*)?$"
+)
+_MAX_WEEKDAY = 16
 # a day is one or two digits standing alone: not the tail of 15.52, 1/2563 or 10629
 _DAY = r"(?<![0-9.,:/])(?P<d1>[0-9]{1,2})"
 _DAY_RANGE = rf"(?:{_SP}*(?:[-–—]|ถึง){_SP}*(?P<d2>[0-9]{{1,2}}))?"
@@ -101,8 +122,13 @@ _ERA = rf"(?P<era>พ\.?{_SP}?ศ\.?|ค\.?{_SP}?ศ\.?)"
 _YEAR = rf"(?:{_SP}*{_ERA})?{_SP}*(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|\.[0-9])"
 
 _TH_DATE = (
-    rf"(?:{_WEEKDAY})?{_DAY}{_DAY_RANGE}{_SP}*(?:เดือน{_SP}*)?"
+    rf"{_DAY}{_DAY_RANGE}{_SP}*(?:เดือน{_SP}*)?"
     rf"(?P<m>{_TH_MONTHS})(?:{_YEAR})?"
+)
+# 15-ส.ค.-62, 8_มี.ค._2567: one joiner, the same on both sides of the month
+_TH_JOINED = (
+    rf"(?<![0-9.,:/])(?P<jd>[0-9]{{1,2}})(?P<js>[-_])(?P<jm>{_TH_MONTHS})(?P=js)"
+    rf"(?P<jy>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|\.[0-9])"
 )
 _EN_DAY_FIRST = (
     rf"(?<![0-9.,:/])(?P<ed1>[0-9]{{1,2}})(?:st|nd|rd|th)?"
@@ -121,10 +147,33 @@ _NUMERIC = (
     rf"(?![0-9]|[./-][0-9])"
     rf"|(?<![0-9.,:/-])(?P<iy>[0-9]{{4}})-(?P<im>[0-9]{{2}})-(?P<id>[0-9]{{2}})(?![0-9]|[./-][0-9])"
 )
-# every date starts with a digit, a weekday's first letter or an English month's: a
-# lookahead on that one character lets the scan skip all other text quickly
-_FIRST_CHARS = "".join(sorted({w[0] for w in _WEEKDAYS_TH} | {"ว"} | set("JFMASONDjfmasond")))
-_DATE_RE = re.compile(rf"(?=[0-9{_FIRST_CHARS}])(?:{_TH_DATE}|{_EN_DAY_FIRST}|{_EN_MONTH_FIRST}|{_NUMERIC})")
+# every date matched here starts with a digit or an English month's first letter (a
+# weekday is looked for behind the day): a lookahead on that one character lets the
+# scan skip all other text quickly
+_FIRST_CHARS = "JFMASONDjfmasond"
+_DATE_RE = re.compile(
+    rf"(?=[0-9{_FIRST_CHARS}])(?:{_TH_DATE}|{_TH_JOINED}|{_EN_DAY_FIRST}|{_EN_MONTH_FIRST}|{_NUMERIC})"
+)
+# Two digits after a full month name are a year unless they tell the time
+# (5 มีนาคม 10 โมงเช้า, 10:30) or a unit follows them as a word of its own, as in
+# a table row (5 มีนาคม 10 คน). A unit word that runs on into a longer word opens
+# the next clause: "2 มีนาคม 61 กลุ่มเกษตรกร..." is dated 2561.
+_NOT_YEAR_AFTER_RE = re.compile(
+    rf"{_SP}*(?:[:.,][0-9]|%|โมง|นาฬิกา|น\.|(?:"
+    r"ราย|ครั้ง|นาที|ชั่วโมง|วัน|ปี|เดือน|บาท|ล้าน|พัน|หมื่น|แสน|ร้อย|เปอร์เซ็นต์|"
+    + "|".join(map(re.escape, units())) + r")(?![\u0e01-\u0e4e]))"
+)
+
+# PDF text wraps a date after its day (or day range): วันที่ 3 – 9 ⏎ ⏎ กุมภาพันธ์ 2564.
+# Read only after วันที่, where a number ending a line is surely a day; at most
+# _MAX_WRAP_LINES line breaks (blank lines between included) between the parts.
+_WRAPPED_RE = re.compile(
+    r"วัน(?P<wd>" + "|".join(sorted(_WEEKDAYS_TH, key=len, reverse=True)) + ")?"
+    rf"{_SP}*ที่{_SP}*(?P<d1>[0-9]{{1,2}})(?:{_SP}*(?:[-–—]|ถึง)(?P<gap0>\s*?)(?P<d2>[0-9]{{1,2}}))?"
+    rf"(?P<gap1>\s*?)(?:เดือน{_SP}*)?(?P<m>{_TH_MONTHS})(?P<gap2>\s*?)"
+    rf"(?:(?P<era>พ\.?{_SP}?ศ\.?){_SP}*)?(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|\.[0-9])"
+)
+_MAX_WRAP_LINES = 3
 # a numeric date with a two-digit year is read only after the label วันที่ (receipt stamps)
 _DATE_LABEL_BEFORE_RE = re.compile(rf"วันที่{_SP}*$")
 
@@ -141,7 +190,9 @@ _FULL_TH_NAMES = {row["th"]: row["month"] for row in months()}
 
 # what may stand between the two ends of a range: a dash, ถึง (to), or "to"
 _RANGE_JOIN_RE = re.compile(
-    rf"{_SP}*(?:[-–—]|(?:จน)?ถึง(?:{_SP}*วันที่)?|to|until){_SP}*(?:วันที่{_SP}*)?"
+    rf"{_SP}*(?:[-–—]|(?:จน)?ถึง(?:{_SP}*วันที่)?|to|until)"
+    # the connector may end a line (PDF text wraps there); a dash opening the next line is a bullet
+    rf"(?:{_SP}*\n)?{_SP}*(?:วันที่{_SP}*)?"
 )
 _MAX_JOIN = 24
 
@@ -197,9 +248,23 @@ def extract_dates(text: str) -> list[Date]:
     ['2023-09-29/2023-10-08']
     >>> extract_dates("ครั้งที่ 1/2563 ประจำปีงบประมาณ พ.ศ. 2566, สำนักงาน ก.พ., 31 ก.พ. 2566")
     []
+
+    Issue 14's shapes, each beside one that must stay unread:
+
+    >>> [d.iso for d in extract_dates("เมื่อวันที่ 2 มีนาคม 61 ที่ผ่านมา")], extract_dates("5 มีนาคม 10 คน")
+    (['2018-03-02'], [])
+    >>> [d.iso for d in extract_dates("รายงาน 15-ส.ค.-62.pdf")], extract_dates("15-ส.ค._62")
+    (['2019-08-15'], [])
+    >>> [d.iso for d in extract_dates("ระหว่างวันที่ 3 – 9\\n\\nกุมภาพันธ์ 2564")]
+    ['2021-02-03/2021-02-09']
+    >>> extract_dates("จำนวน 3 – 9\\n\\nกุมภาพันธ์ 2564")
+    []
+    >>> [d.iso for d in extract_dates("25 ธ.ค. 66 – 5 ม.ค. 67")]
+    ['2023-12-25/2024-01-05']
     """
     found = [f for m in _DATE_RE.finditer(text) if (f := _parse(m)) is not None]
     found = _with_fuzzy(text, found)
+    found = _with_wrapped(text, found)
     out: list[Date] = []
     head = _head(text)
     letter_date_seen = False
@@ -207,7 +272,8 @@ def extract_dates(text: str) -> list[Date]:
     while i < len(found):
         a = found[i]
         b = found[i + 1] if i + 1 < len(found) else None
-        if b is not None and b.year is not None and a.day2 is None and _joined(text, a, b):
+        if (b is not None and (b.year is not None or a.year is not None) and a.day2 is None
+                and _joined(text, a, b)):
             rng = _range(a, b)
             if rng is not None:
                 out.append(_record(text, a.start, b.end, rng, a.weekday, head, False,
@@ -244,11 +310,17 @@ def _listed_days(text: str, last: _Found, head: tuple[int, int]) -> list[Date]:
 def _parse(m: re.Match[str]) -> _Found | None:
     """One regex match as numbers; None when the year is not a plausible year."""
     g = m.groupdict()
-    weekday = _WEEKDAYS_TH.get(g["wd"]) if g["wd"] else None
+    start, weekday = m.start(), None
     if g["m"] is not None:
-        month = _MONTH_NUMBER.get(g["m"]) or _MONTH_NUMBER.get(_fold_month(g["m"]))
+        month = _thai_month(g["m"])
         d1, d2, ys, era = g["d1"], g["d2"], g["y"], g["era"]
         thai = True
+        wd = _WEEKDAY_BEFORE_RE.search(m.string, max(0, start - _MAX_WEEKDAY), start)
+        if wd is not None:
+            start, weekday = wd.start(), _WEEKDAYS_TH[wd["wd"]]
+    elif g["jm"] is not None:
+        month = _thai_month(g["jm"])
+        d1, d2, ys, era, thai = g["jd"], None, g["jy"], None, True
     elif g["em"] is not None:
         month = _MONTH_NUMBER.get(g["em"].lower().rstrip("."))
         d1, d2, ys, era, thai = g["ed1"], g["ed2"], g["ey"], None, False
@@ -266,12 +338,46 @@ def _parse(m: re.Match[str]) -> _Found | None:
     if month is None:
         return None
     end = m.end()
-    if g["m"] and ys and len(ys) == 2 and not era and g["m"].startswith(_FULL_TH_STARTS):
-        ys, end = None, m.end("m")  # "5 มีนาคม 10 คน": two digits after a full name are no year
+    if (g["m"] and ys and len(ys) == 2 and not era and g["m"].startswith(_FULL_TH_STARTS)
+            and _NOT_YEAR_AFTER_RE.match(m.string, end)):
+        ys, end = None, m.end("m")  # "5 มีนาคม 10 คน": two digits counting something are no year
     year = _year(ys, era, thai) if ys else None
     if ys and year is None:
         return None
-    return _Found(m.start(), end, int(d1), int(d2) if d2 else None, month, year, weekday)
+    return _Found(start, end, int(d1), int(d2) if d2 else None, month, year, weekday)
+
+
+def _thai_month(name: str) -> int | None:
+    return _MONTH_NUMBER.get(name) or _MONTH_NUMBER.get(_fold_month(name))
+
+
+def _with_wrapped(text: str, found: list[_Found]) -> list[_Found]:
+    """Add the dates whose parts PDF text wrapped onto the next lines, after วันที่.
+
+    A wrapped date replaces what the one-line pattern made of its pieces (a day
+    range and a month without a year, which are no date).
+    """
+    if "\n" not in text:
+        return found
+    extra: list[_Found] = []
+    for m in _WRAPPED_RE.finditer(text):
+        breaks = (m["gap0"] or "").count("\n") + m["gap1"].count("\n") + m["gap2"].count("\n")
+        if not 0 < breaks <= _MAX_WRAP_LINES:
+            continue
+        month = _thai_month(m["m"])
+        if "\n" in m["gap2"] and len(m["y"]) != 4:
+            continue  # a two-digit number opening a line is no year
+        year = _year(m["y"], m["era"], True)
+        if month is None or year is None:
+            continue
+        weekday = _WEEKDAYS_TH[m["wd"]] if m["wd"] else None
+        start = m.start() if weekday is not None else m.start("d1")
+        extra.append(_Found(start, m.end(), int(m["d1"]), int(m["d2"]) if m["d2"] else None, month, year,
+                            weekday))
+    if not extra:
+        return found
+    kept = [f for f in found if not any(e.start <= f.start < e.end for e in extra)]
+    return sorted(kept + extra, key=lambda f: f.start)
 
 
 def _with_fuzzy(text: str, found: list[_Found]) -> list[_Found]:
@@ -343,15 +449,19 @@ def _joined(text: str, a: _Found, b: _Found) -> bool:
 
 
 def _range(a: _Found, b: _Found) -> str | None:
-    """The ``START/END`` of ``a`` to ``b``; the start takes the end's year when it has none."""
-    assert b.year is not None
-    end = _date(b.year, b.month, b.day2 or b.day)
+    """The ``START/END`` of ``a`` to ``b``; the start takes the end's year when it has none,
+    the end the start's (``1 ม.ค. 2566 – 31 มี.ค.``)."""
+    end_year = b.year
+    if end_year is None:
+        assert a.year is not None
+        end_year = a.year if (a.month, a.day) <= (b.month, b.day) else a.year + 1
+    end = _date(end_year, b.month, b.day2 or b.day)
     if end is None:
         return None
     year = a.year
     if year is None:
         # "29 ธันวาคม – 3 มกราคม 2567": the start lies in the year before
-        year = b.year if (a.month, a.day) <= (b.month, b.day) else b.year - 1
+        year = end_year if (a.month, a.day) <= (b.month, b.day) else end_year - 1
     start = _date(year, a.month, a.day)
     if start is None or start >= end:
         return None

@@ -2,6 +2,12 @@
 
 A goal is named by number where the text speaks of the SDGs
 (``เป้าหมายหลักที่ ๑``, ``SDG 11``, ``Goal 5``, ``ข้อที่ ๑๗`` after "the 17 SDGs"),
+one by one or in lists, Thai or English (``SDG 4, 6, and 15``, ``(SDGs 2 and 9)``,
+``เป้าหมายที่ 2, 5 และ 9``, ``เป้าหมายที่ 14-16``: each goal is a record). Where
+``เป้าหมายที่ N`` or ``Goal N`` speaks of the SDGs is its paragraph (issue 14):
+an SDG word anywhere in it, or within ``CONTEXT_WINDOW`` characters, makes the
+number a goal; a plan's own "เป้าหมายที่ 1" in a paragraph that never names the
+SDGs stays unread.
 or by its own title, Thai or English, short or long, as OCR left it
 (``ยุติความยากจนทุกรูปแบบในทุก ที่`` is goal 1). Titles are fuzzy-matched with
 rapidfuzz against corpus/data/sdg_goals.json, white space removed on both
@@ -23,10 +29,10 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import ScoreAlignment
 
 from saraban import corpus
-from saraban.extractors._patterns import trie_regex
+from saraban.extractors._patterns import paragraph_bounds, trie_regex
 from saraban.extractors.records import Record
 
-VERSION = "3"
+VERSION = "4"
 
 # Cut-off for a fuzzy title match (rapidfuzz partial_ratio, 0-100), chosen by
 # measurement: `python bench/goal_cutoff.py` builds 1,008 noisy variants of the
@@ -53,8 +59,8 @@ _BY_NUMBER_SELF = re.compile(
 )
 # Forms that name a goal only in an SDG context: เป้าหมายที่ 2, ข้อที่ 17, Goal 5.
 _BY_NUMBER_CTX = re.compile(rf"(?P<lead>เป้าหมายที่|ข้อที่|[Gg]oals?|GOALS?)[ \t]*(?P<n>{_N})")
-# More goals in the same list: "เป้าหมายหลักที่ 1, 2 และ 5", "Goals 3 and 4".
-_MORE = re.compile(rf"[ \t]*(?:,|/|และ|หรือ|and|or|&)[ \t]*(?P<n>{_N})")
+# More goals in the same list: "เป้าหมายหลักที่ 1, 2 และ 5", "Goals 3 and 4", "SDG 4, 6, and 15".
+_MORE = re.compile(rf"[ \t]*(?:,(?:[ \t]*(?:และ|หรือ|and|or|&))?|/|และ|หรือ|and|or|&)[ \t]*(?P<n>{_N})")
 _RANGE = re.compile(rf"[ \t]*[-–][ \t]*(?P<n>{_N})")
 # "SDG 17 เป้าหมาย", "Goal 17 ข้อ": a count of goals, not goal 17.
 _COUNT_AFTER = re.compile(
@@ -174,15 +180,24 @@ def _anchor_scan(english: bool) -> tuple[re.Pattern[str], dict[str, list[tuple[i
     return re.compile(f"[{first}](?<=(?=(" + trie_regex(list(by_piece)) + ")).)"), by_piece
 
 
-def _in_context(text: str, start: int, end: int) -> bool:
-    return _SDG_CONTEXT.search(text, max(0, start - CONTEXT_WINDOW), min(len(text), end + CONTEXT_WINDOW)) is not None
+def _in_context(text: str, start: int, end: int, paragraph: bool = False) -> bool:
+    """An SDG word within CONTEXT_WINDOW characters, or (``paragraph``) in the same paragraph."""
+    if _SDG_CONTEXT.search(text, max(0, start - CONTEXT_WINDOW), min(len(text), end + CONTEXT_WINDOW)):
+        return True
+    if not paragraph:
+        return False
+    lo, hi = paragraph_bounds(text, start, end)
+    return _SDG_CONTEXT.search(text, lo, hi) is not None
 
 
-def _by_number(text: str) -> list[GoalMention]:
+def _by_number(text: str, start: int = 0, end: int | None = None) -> list[GoalMention]:
+    """Goals named by number in ``text[start:end]`` (the SDG context is looked for in all of ``text``)."""
+    end = len(text) if end is None else end
     found = []
     for pattern, needs_context in ((_BY_NUMBER_SELF, False), (_BY_NUMBER_CTX, True)):
-        for m in pattern.finditer(text):
-            if needs_context and not _in_context(text, m.start(), m.end()):
+        for m in pattern.finditer(text, start, end):
+            # ข้อที่ N (item N) is everywhere in minutes: only the SDG words close by make it a goal
+            if needs_context and not _in_context(text, m.start(), m.end(), paragraph=m["lead"] != "ข้อที่"):
                 continue
             numbers = [(m.start(), m.end("n"), m["n"])]
             pos = m.end()
@@ -198,8 +213,9 @@ def _by_number(text: str) -> list[GoalMention]:
                     found += [GoalMention(text=text[m.start():span.end()], start=m.start(), end=span.end(),
                                           goal=n, how="number") for n in range(first, last + 1)]
                 continue
-            for start, end, n in numbers:
-                found.append(GoalMention(text=text[start:end], start=start, end=end, goal=int(n), how="number"))
+            for n_start, n_end, n in numbers:
+                found.append(GoalMention(text=text[n_start:n_end], start=n_start, end=n_end, goal=int(n),
+                                         how="number"))
     return found
 
 
@@ -298,6 +314,16 @@ def _drop_overlaps(found: list[GoalMention]) -> list[GoalMention]:
     return kept
 
 
+def goals_named_in(text: str, start: int, end: int) -> set[int]:
+    """The goals that ``text[start:end]`` names, by number (in an SDG context) or by title.
+
+    >>> text = "๓. น้ำสะอาดและการสุขาภิบาล\\nจัดหาน้ำดื่มที่ปลอดภัยให้โรงเรียน (6.1)"
+    >>> goals_named_in(text, 0, len(text))
+    {6}
+    """
+    return {g.goal for g in _by_number(text, start, end)} | {g.goal for g in _by_title(text[start:end])}
+
+
 def extract_goals(text: str) -> list[GoalMention]:
     """Find SDGs named by number in an SDG context, or by their title.
 
@@ -305,6 +331,12 @@ def extract_goals(text: str) -> list[GoalMention]:
     [1, 1]
     >>> [g.goal for g in extract_goals("SDG 11 และ Goal 5")]
     [11, 5]
+    >>> [g.goal for g in extract_goals("supports SDG 4, 6, and 15 (SDGs 2 and 9)")]
+    [4, 6, 15, 2, 9]
+    >>> [g.goal for g in extract_goals("ตามกรอบ SDGs ให้ความสำคัญกับเป้าหมายที่ 14-16")]
+    [14, 15, 16]
+    >>> extract_goals("แผนปฏิบัติการจังหวัด เป้าหมายที่ 1 ลดปริมาณขยะลงครึ่งหนึ่ง")
+    []
     >>> extract_goals("ขับเคลื่อน SDGs ทั้ง 17 เป้าหมาย เพื่อแก้ไขปัญหาความยากจน")
     []
     """

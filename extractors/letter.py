@@ -22,6 +22,45 @@ from saraban.extractors.records import Record
 VERSION = "3"
 
 _SP = r"[^\S\n]"
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    """A pattern found through the literal words it starts with (``line``: the words
+    open a line after white space, and the pattern matches from the line's start).
+
+    ``str.find`` jumps to each word; a regex alternation of Thai words, or one that
+    opens with ``^`` and white space, is tried at every position of the text instead
+    (30-40 µs against 2-5 µs on a 20 kB letter; twenty cues per document, issue 14).
+    """
+
+    pattern: re.Pattern[str]
+    words: tuple[str, ...]
+    line: bool = False
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """The first match in ``text[pos:endpos]``, as ``pattern.search`` would find it."""
+        endpos = len(text) if endpos is None else endpos
+        best: re.Match[str] | None = None
+        for word in self.words:
+            i = text.find(word, pos, endpos)
+            while i != -1 and (best is None or i < best.start()):
+                start = text.rfind("\n", 0, i) + 1 if self.line else i
+                if start >= pos and (not self.line or not text[start:i].strip()):
+                    m = self.pattern.match(text, start, endpos)
+                    if m is not None:
+                        if best is None or m.start() < best.start():
+                            best = m
+                        break
+                i = text.find(word, i + 1, endpos)
+        return best
+
+
+def _words(alternation: str) -> tuple[str, ...]:
+    """The literal words of ``a|b|c``."""
+    return tuple(alternation.split("|"))
+
+
 # the header labels, each at the start of a line, then white space or a colon
 _LABELS = {
     "subject": r"เรื่อง",
@@ -29,8 +68,10 @@ _LABELS = {
     "reference_to": r"อ้างถึง|อางถึง",          # OCR drops the tone mark
     "enclosure": r"สิ่งที่?ส่งมาด้วย|สิ่งที่แนบมาด้วย",
 }
+_LABEL_WORDS = {"enclosure": ("สิ่งที่ส่งมาด้วย", "สิ่งทีส่งมาด้วย", "สิ่งที่แนบมาด้วย")}
 _LABEL_RE = {
-    key: re.compile(rf"^{_SP}*(?:{pat})(?:{_SP}*[:：]|{_SP}){_SP}*(?=\S)", re.M)
+    key: _Cue(re.compile(rf"^{_SP}*(?:{pat})(?:{_SP}*[:：]|{_SP}){_SP}*(?=\S)", re.M),
+              _LABEL_WORDS.get(key, _words(pat)), line=True)
     for key, pat in _LABELS.items()
 }
 _ANY_LABEL = "|".join(_LABELS.values())
@@ -40,7 +81,7 @@ _STOP_LINE_RE = re.compile(
 )
 _MAX_WRAPPED_LINES = 2
 
-_CLOSING_RE = re.compile(rf"^{_SP}*ขอแสดงความนับถือ", re.M)
+_CLOSING_RE = _Cue(re.compile(rf"^{_SP}*ขอแสดงความนับถือ", re.M), ("ขอแสดงความนับถือ",), line=True)
 _SIGNATORY_LOOKAHEAD_LINES = 6
 # "(นายภูสิต สมจิตต์)": the signatory's name is printed in brackets under the signature
 _BRACKETED_NAME_RE = re.compile(rf"{_SP}*\({_SP}*(?P<name>[^()\n]*\S){_SP}*\){_SP}*")
@@ -53,37 +94,43 @@ _TITLED_NAME_RE = re.compile(
 _POSITION_CONTINUES_RE = re.compile(rf"{_SP}*(?:ปฏิบัติราชการแทน|รักษาราชการแทน|ผู้ว่าราชการ|ปลัด|อธิบดี|รัฐมนตรี)")
 
 # Document-type cues, each (pattern, weight). Layout words of the genre, not of any one document.
-_TYPE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
+def _cue(alternation: str) -> _Cue:
+    """A cue that is an alternation of literal words."""
+    return _Cue(re.compile(alternation), _words(alternation))
+
+
+_TYPE_CUES: dict[str, list[tuple[_Cue, float]]] = {
     "letter": [
         (_CLOSING_RE, 4.0),
-        (re.compile(r"จึงเรียนมาเพื่อ"), 3.0),
+        (_cue(r"จึงเรียนมาเพื่อ"), 3.0),
         (_LABEL_RE["subject"], 1.0),
         (_LABEL_RE["addressee"], 2.0),
         (_LABEL_RE["enclosure"], 1.0),
         (_LABEL_RE["reference_to"], 1.0),
     ],
     "meeting_report": [
-        (re.compile(r"รายงานการประชุม|บันทึกการประชุม"), 3.0),
-        (re.compile(r"ระเบียบวาระ"), 2.0),
-        (re.compile(r"ผู้มาประชุม|ผู้เข้าร่วมประชุม|ผู้ไม่มาประชุม"), 2.0),
-        (re.compile(r"เปิดประชุม|เลิกประชุม|ปิดประชุม"), 2.0),
-        (re.compile(r"มติที่ประชุม|ที่ประชุมรับทราบ|ที่ประชุมมีมติ"), 2.0),
-        (re.compile(r"เข้าร่วมการประชุม|ประธานการประชุม|การประชุมดังกล่าว"), 1.5),
+        (_cue(r"รายงานการประชุม|บันทึกการประชุม"), 3.0),
+        (_cue(r"ระเบียบวาระ"), 2.0),
+        (_cue(r"ผู้มาประชุม|ผู้เข้าร่วมประชุม|ผู้ไม่มาประชุม"), 2.0),
+        (_cue(r"เปิดประชุม|เลิกประชุม|ปิดประชุม"), 2.0),
+        (_cue(r"มติที่ประชุม|ที่ประชุมรับทราบ|ที่ประชุมมีมติ"), 2.0),
+        (_cue(r"เข้าร่วมการประชุม|ประธานการประชุม|การประชุมดังกล่าว"), 1.5),
     ],
     "news": [
-        (re.compile(rf"วันนี้{_SP}*\("), 3.0),
-        (re.compile(r"กล่าวว่า|เปิดเผยว่า|ให้สัมภาษณ์"), 1.5),
-        (re.compile(r"ข่าวประชาสัมพันธ์|ผู้สื่อข่าว|ข่าวที่"), 2.0),
+        (_Cue(re.compile(rf"วันนี้{_SP}*\("), ("วันนี้",)), 3.0),
+        (_cue(r"กล่าวว่า|เปิดเผยว่า|ให้สัมภาษณ์"), 1.5),
+        (_cue(r"ข่าวประชาสัมพันธ์|ผู้สื่อข่าว|ข่าวที่"), 2.0),
     ],
     "report": [
-        (re.compile(r"ไตรมาส|ห้วงการรายงาน|รอบการรายงาน"), 2.0),
-        (re.compile(r"ผลการดำเนินงาน|ผลการดำเนินการ|ผลการเบิกจ่าย"), 1.5),
-        (re.compile(r"ปัญหา(?:และ)?อุปสรรค|ข้อเสนอแนะ"), 1.0),
-        (re.compile(r"ตัวชี้วัด"), 0.5),
-        (re.compile(rf"^{_SP}*รายงาน", re.M), 1.0),
+        (_cue(r"ไตรมาส|ห้วงการรายงาน|รอบการรายงาน"), 2.0),
+        (_cue(r"ผลการดำเนินงาน|ผลการดำเนินการ|ผลการเบิกจ่าย"), 1.5),
+        (_Cue(re.compile(r"ปัญหา(?:และ)?อุปสรรค|ข้อเสนอแนะ"), ("ปัญหา", "ข้อเสนอแนะ")), 1.0),
+        (_cue(r"ตัวชี้วัด"), 0.5),
+        (_Cue(re.compile(rf"^{_SP}*รายงาน", re.M), ("รายงาน",), line=True), 1.0),
     ],
     "slides": [
-        (re.compile(rf"^{_SP}*(?:ขอบพระคุณ|ขอบคุณ)(?:ครับ|ค่ะ|คะ)?{_SP}*$", re.M), 2.0),
+        (_Cue(re.compile(rf"^{_SP}*(?:ขอบพระคุณ|ขอบคุณ)(?:ครับ|ค่ะ|คะ)?{_SP}*$", re.M), ("ขอบพระคุณ", "ขอบคุณ"),
+              line=True), 2.0),
     ],
 }
 # slide decks: many lines, the typical one a short bullet or title; or many short pages

@@ -5,6 +5,11 @@ Budgets in Thai reports are written three ways: digits with thousands commas
 ``๒.๕ ล้านบาท``), or, on cheques and contracts, Thai number words
 (``หนึ่งหมื่นบาทถ้วน``). Every form ends in ``บาท`` (or ``baht``/``THB``), which
 is what makes a number money; ``0 บาท`` is an amount like any other.
+
+Typists slip on the thousands commas (``5,31207,500 บาท``, ``48,75000 บาท``,
+``1,00,000 บาท``). Such an amount is read as the digits it has, never dropped,
+with confidence ``MISGROUPED_CONFIDENCE`` and a ``note`` (issue 14). A comma
+before one digit is no grouping at all (``2,5 บาท``) and stays unread.
 """
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from saraban.extractors.records import Record
 
-VERSION = "2"
+VERSION = "3"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -22,7 +27,13 @@ class Money(Record):
     """An amount of money, e.g. ``9.6845ล้านบาท`` (9684500 baht)."""
 
     baht: int
+    note: str | None = None  # why the amount is doubtful, when it is
 
+
+# An amount whose comma grouping is mistyped is read as its digits, but which
+# digit the typist meant to move is a guess: half the confidence of a clean read.
+MISGROUPED_CONFIDENCE = 0.5
+MISGROUPED_NOTE = "digit grouping mistyped: read as the digits written"
 
 # Thai multipliers written after the number (ล้าน = 10^6); longest first so
 # พันล้าน wins over พัน.
@@ -54,6 +65,18 @@ _CLOSE = r"(?:\.-|-)?"
 _THAI_FORM = re.compile(
     rf"(?P<a>{_NUM}){_CLOSE}(?:\s*[-–]\s*(?P<b>{_NUM}){_CLOSE})?\s*(?P<mult>{_MULT})?\s*{_BAHT_TH}"
 )
+# Digits with commas, at least one group not of three digits (5,31207,500; 48,75000;
+# 1,00,000), every group after the first of two digits or more; then บาท.
+_MISGROUPED = re.compile(
+    rf"(?P<a>\d(?<![\d.,/]\d)\d*(?:,\d{{2,}})+)(?P<frac>\.\d+)?{_CLOSE}\s*(?P<mult>{_MULT})?\s*{_BAHT_TH}"
+)
+_GROUPED_WELL = re.compile(r"\d{1,3}(?:,\d{3})+")
+# A comma before two digits or before four and more, or after four digits: without one,
+# no amount is misgrouped (a scan for a comma skips the rest of the text; the full
+# pattern is tried at every digit).
+_MISGROUPED_HINT = re.compile(r",\d\d(?!\d)|,\d{4}|(?<=\d{4}),\d")
+# The English forms need one of these words: most Thai letters have none.
+_ENGLISH_HINT = re.compile(r"[Bb]aht|BAHT|THB|฿")
 # ลบ. is the financial pages' abbreviation of ล้านบาท.
 _MILLION_ABBR = re.compile(rf"(?P<a>{_NUM})\s*ลบ\.")
 # 2.5 million baht | 1,000 THB | THB 1,000 | ฿1,000
@@ -107,12 +130,17 @@ def extract_money(text: str) -> list[Money]:
     [15000]
     >>> extract_money("ร้อยละ 63.10 ของ 878 โครงการ")
     []
+    >>> [(m.baht, m.confidence, m.note is not None) for m in extract_money("วงเงิน 5,31207,500 บาท")]
+    [(531207500, 0.5, True)]
+    >>> extract_money("ราคาหน่วยละ 2,5 บาท")
+    []
     """
     found: list[Money] = []
     taken: list[tuple[int, int]] = []
 
-    def add(start: int, end: int, baht: int, confidence: float = 1.0) -> None:
-        found.append(Money(text=text[start:end], start=start, end=end, baht=baht, confidence=confidence))
+    def add(start: int, end: int, baht: int, confidence: float = 1.0, note: str | None = None) -> None:
+        found.append(Money(text=text[start:end], start=start, end=end, baht=baht, confidence=confidence,
+                           note=note))
         taken.append((start, end))
 
     for m in _THAI_FORM.finditer(text):
@@ -127,11 +155,19 @@ def extract_money(text: str) -> list[Money]:
                 add(m.start("b"), m.end(), _whole_baht(b * mult))
         else:
             add(m.start(), m.end(), _whole_baht(a * mult))
-    for m in _MILLION_ABBR.finditer(text):
+    if _MISGROUPED_HINT.search(text):
+        for m in _MISGROUPED.finditer(text):
+            if _GROUPED_WELL.fullmatch(m["a"]) or any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            a = _decimal(m["a"] + (m["frac"] or ""))
+            mult = _MULTIPLIERS.get(m["mult"] or "", 1)
+            if a is not None:
+                add(m.start(), m.end(), _whole_baht(a * mult), MISGROUPED_CONFIDENCE, MISGROUPED_NOTE)
+    for m in _MILLION_ABBR.finditer(text) if "ลบ." in text else ():
         a = _decimal(m["a"])
         if a is not None:
             add(m.start(), m.end(), _whole_baht(a * 10**6))
-    for m in _ENGLISH_FORM.finditer(text):
+    for m in _ENGLISH_FORM.finditer(text) if _ENGLISH_HINT.search(text) else ():
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         number, mult = (m["a"], m["emult"]) if m["a"] is not None else (m["c"], m["cmult"])

@@ -5,7 +5,9 @@ code in Thai letters (``มท``, ``พล``), the office code in digit groups
 (``0204.4``), a slash, ``ว`` for a circular letter, and the serial:
 ``ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔``. Scans and typists vary the spacing and dots
 (``กค. 0530.3/ว.61``, ``มท 0893.2/ว1918``, ``กค405.4/ว 395``) and OCR
-drops the tone mark of ``ที่``; all of these are read here.
+drops the tone mark of ``ที่``; all of these are read here. A department's
+letters in brackets after the ministry's code (``กค (กวจ) 0405.2/ว 119``, the
+Comptroller General's) are kept in ``normalized``: ``กค (กวจ) 0405.2/ว119``.
 
 A range of serials (``ว ๑๐๑๐๔ - ว ๑๐๑๐๗``) gives both ends, and serials
 joined by ``และ`` or a comma share the agency and office code of the first.
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from saraban.corpus import agency_codes
 from saraban.extractors.records import Record
 
-VERSION = "3"
+VERSION = "4"
 
 _SP = r"[^\S\n]"        # horizontal white space: a reference never spans two lines
 _THAI = r"\u0e00-\u0e7f"
@@ -30,6 +32,8 @@ _REFERENCE_RE = re.compile(
     # "ที่" (or OCR's "ที", "ท่ี" with its marks swapped) before the code, or at least no Thai letter glued in front
     rf"(?:(?:ที่|ท่ี|ที){_SP}*[:：]?{_SP}*|(?<![{_THAI}A-Za-z]))"
     rf"(?P<agency>[ก-ฮ]{{2,4}})(?:{_SP}*\.)?{_SP}*"
+    # the issuing department in brackets after the ministry's code: "กค (กวจ) 0405.2/ว 119"
+    rf"(?:\({_SP}?(?P<dept>[ก-ฮ]{{2,6}})\.?{_SP}?\){_SP}*)?"
     # office code: digit groups joined by dots ("0204.4", "0032.005", OCR's "0204,4"),
     # sometimes with a unit's letters or number in brackets ("นร 0403(กร)", "อว 0601(1)")
     rf"(?P<office>[0-9]{{2,6}}(?:{_SP}?[.,]{_SP}?[0-9]{{1,4}}){{0,3}}(?:{_SP}?\({_SP}?[ก-ฮ0-9.]{{1,8}}{_SP}?\))?)"
@@ -67,6 +71,7 @@ class Reference(Record):
     circular: bool             # True when the serial carries ว
     serial: str                # "10104"
     agency_name: str | None    # "กระทรวงมหาดไทย", None for a code not in corpus.agency_codes()
+    department: str | None = None  # "กวจ" of "กค (กวจ) 0405.2/ว 119"
 
 
 def extract_references(text: str) -> list[Reference]:
@@ -76,6 +81,10 @@ def extract_references(text: str) -> list[Reference]:
     ['มท 0204.4/ว10104', 'มท 0204.4/ว10107', 'มท 0204.4/22958']
     >>> extract_references("เลขที่ 10629 ครั้งที่ 1/2563 โทร 0 5525 8559")
     []
+    >>> [r.normalized for r in extract_references("ที่ กค (กวจ) 0405.2/ว 119")]
+    ['กค (กวจ) 0405.2/ว119']
+    >>> extract_references("ที่ กค (กวจ) 1/2566")
+    []
     """
     out: list[Reference] = []
     for m in _REFERENCE_RE.finditer(text):
@@ -84,6 +93,7 @@ def extract_references(text: str) -> list[Reference]:
         if not _plausible(agency, office):
             continue
         circ = m["circ"] is not None or m["circ_noslash"] is not None
+        agency = agency if m["dept"] is None else f"{agency} ({m['dept']})"
         out.append(_make(text, m.start(), m.end("serial"), agency, office, circ, m["serial"]))
         if m["rng"] is not None:
             out.extend(_range_end(text, m, agency, office, circ))
@@ -118,10 +128,12 @@ def _range_end(text: str, m: re.Match[str], agency: str, office: str, circ: bool
 
 
 def _make(text: str, start: int, end: int, agency: str, office: str, circ: bool, serial: str) -> Reference:
-    row = agency_codes().get(agency)
+    """One reference; ``agency`` is the code, or the code and its department: ``กค (กวจ)``."""
+    code, _, dept = agency.partition(" ")
+    row = agency_codes().get(code)
     return Reference(
         text=text[start:end], start=start, end=end,
         normalized=f"{agency} {office}/{'ว' if circ else ''}{serial}",
-        agency_code=agency, office_code=office, circular=circ, serial=serial,
-        agency_name=row["name"] if row else None,
+        agency_code=code, office_code=office, circular=circ, serial=serial,
+        agency_name=row["name"] if row else None, department=dept.strip("()") or None,
     )

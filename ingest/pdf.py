@@ -4,13 +4,15 @@ Mixed PDFs (a scanned letter with a typed attachment) are decided page by
 page by :func:`use_text_layer`. pypdfium2 opens the file (and tells an
 encrypted or corrupt one apart) and renders pages at 300 dpi; pdfplumber
 gives each character with its position, from which the text layer is
-rebuilt (ingest/textlayer.py). Pages are streamed: one page's characters or
+rebuilt (ingest/textlayer.py) and judged by what it says
+(ingest/layer_check.py). Pages are streamed: one page's characters or
 image at a time, plus the few pages OCR is working on.
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -18,41 +20,39 @@ import pdfplumber
 import pypdfium2 as pdfium
 from PIL import Image
 
-from saraban.ingest import Page, Word
+from saraban.ingest import Page
 from saraban.ingest.images import MAX_PIXELS, blank_page, check_page_count, looks_blank
-from saraban.ingest.layout import words_from_chars
+from saraban.ingest.glyphs import map_unmapped_glyphs, unmapped_glyph_text
+from saraban.ingest.layer_check import Verdict, check_one_line, judge_layer, layer_words
 from saraban.ingest.ocr import OcrEngine, default_engine, ocr_page, run_ordered
-from saraban.ingest.textlayer import (
-    MAX_DAMAGE_SHARE, MIN_LAYER_CHARS, Damage, rebuild_text, repair_text_layer, text_layer_damage,
-)
-from saraban.core.errors import CorruptFileError, EncryptedPdfError, TooManyPagesError
+from saraban.ingest.textlayer import TextLayer, read_text_layer
+from saraban.core.errors import CorruptFileError, EncryptedPdfError, OcrError, TooManyPagesError
 from saraban.core.options import ReadOptions
 
 log = logging.getLogger(__name__)
 
 
-def use_text_layer(number: int, damage: Damage, mode: str) -> bool:
+def use_text_layer(number: int, verdict: Verdict, mode: str) -> bool:
     """Read this page from its text layer (True) or OCR its image (False)?
 
     - ``force``: always OCR, whatever text the page carries;
     - no layer (fewer than MIN_LAYER_CHARS visible characters): OCR;
     - ``skip``: any layer is used, repaired as far as it can be;
-    - ``redo`` (the default): a layer still damaged after repair
-      (``(cid:N)`` glyphs, private-use code points, marks split from their
-      consonant, vowels with no consonant: more than MAX_DAMAGE_SHARE of its
-      characters) is OCR'd instead.
+    - ``redo`` (the default): a layer judged good by ingest/layer_check.py
+      is used; one that is damaged (``(cid:N)`` glyphs, split marks) or
+      wrong (Thai mapped to ASCII, Latin-1 or Greek; tone marks or sara am
+      lost; a scanner's English OCR over a Thai page; tesseract's Thai
+      digits), and that no cheap repair makes good, is OCR'd. The log line
+      names the symptom and its score.
     """
     if mode == "force":
         decision, why = False, "OCR forced"
-    elif damage.chars < MIN_LAYER_CHARS:
-        decision, why = False, f"no text layer ({damage.chars} characters)"
+    elif verdict.status == "none":
+        decision, why = False, verdict.why
     elif mode == "skip":
-        decision, why = True, "text layer kept (skip mode)"
-    elif damage.share > MAX_DAMAGE_SHARE:
-        decision, why = False, (f"text layer damaged ({damage.share:.1%}: cid {damage.cid}, pua {damage.pua}, "
-                                f"split marks {damage.split_marks}, bad clusters {damage.bad_clusters})")
+        decision, why = True, f"text layer kept (skip mode; {verdict.why})"
     else:
-        decision, why = True, f"text layer sound ({damage.share:.2%} damaged)"
+        decision, why = verdict.good, f"text layer {verdict.status}: {verdict.why}"
     log.info("page %d: %s -> %s", number, why, "text layer" if decision else "OCR")
     return decision
 
@@ -90,14 +90,21 @@ def _page_sources(path: Path, doc: pdfium.PdfDocument, options: ReadOptions,
     try:
         for index in range(len(doc)):
             number = index + 1
-            text, words, (width, height) = _layer_text(path, plumber, index) if plumber is not None else ("", (), (None, None))
-            if use_text_layer(number, text_layer_damage(text), mode):
-                yield Page(number=number, text=text, method="text-layer", words=words, width=width, height=height)
+            layer = _layer(path, plumber, index) if plumber is not None else TextLayer("")
+            verdict = judge_layer(layer)
+            image = None
+            if verdict.status == "unsure" and mode == "redo":     # the symptoms cannot tell: OCR one line
+                image = render_page(path, doc, index, options.dpi)
+                verdict = _check_line(path, number, verdict, layer, image, engine, options.langs)
+            if use_text_layer(number, verdict, mode):
+                yield Page(number=number, text=verdict.text, method="text-layer", words=layer_words(layer, verdict),
+                           width=layer.width, height=layer.height)
                 continue
-            if _no_objects(doc, index):   # nothing drawn on it at all: not even rendered
+            if image is None and _no_objects(doc, index):   # nothing drawn on it at all: not even rendered
                 yield blank_page(number)
                 continue
-            image = render_page(path, doc, index, options.dpi)
+            if image is None:
+                image = render_page(path, doc, index, options.dpi)
             if looks_blank(image):
                 yield blank_page(number)
                 continue
@@ -127,21 +134,33 @@ def _open_plumber(path: Path) -> pdfplumber.PDF | None:
         return None
 
 
-def _layer_text(path: Path, plumber: pdfplumber.PDF, index: int) -> tuple[str, tuple[Word, ...], tuple[int | None, int | None]]:
-    """The repaired text layer of one page, its words and its size in points ('' when pdfplumber cannot read it)."""
+def _layer(path: Path, plumber: pdfplumber.PDF, index: int) -> TextLayer:
+    """The rebuilt and repaired text layer of one page, its words and size (empty when pdfplumber cannot read it)."""
     try:
         page = plumber.pages[index]
     except Exception as err:
         log.warning("%s: page %d text layer unreadable (%s)", path, index + 1, err)
-        return "", (), (None, None)
+        return TextLayer("")
     try:
         chars = page.chars
-        return repair_text_layer(rebuild_text(chars)), words_from_chars(chars), (round(page.width), round(page.height))
+        if any("(cid:" in ch["text"] for ch in chars):     # glyphs with no Unicode: ask their font
+            chars = map_unmapped_glyphs(chars, unmapped_glyph_text(page))
+        return replace(read_text_layer(chars), width=round(page.width), height=round(page.height))
     except Exception as err:  # a damaged content stream: the page image may still render
         log.warning("%s: page %d text layer unreadable (%s)", path, index + 1, err)
-        return "", (), (None, None)
+        return TextLayer("")
     finally:
         page.close()   # drop pdfplumber's per-page caches: a 1000-page PDF stays small
+
+
+def _check_line(path: Path, number: int, verdict: Verdict, layer: TextLayer, image: Image.Image,
+                engine: OcrEngine, langs: str) -> Verdict:
+    """:func:`check_one_line`, a failed OCR of the line counting as a layer not confirmed."""
+    try:
+        return check_one_line(verdict, layer, image, engine, langs)
+    except OcrError as err:
+        log.warning("%s: page %d: OCR of one line to check the text layer failed (%s)", path, number, err.reason)
+        return Verdict("bad", f"{verdict.why}; the line could not be OCR'd", verdict.text)
 
 
 def render_page(path: Path, doc: pdfium.PdfDocument, index: int, dpi: int = ReadOptions().dpi) -> Image.Image:

@@ -181,21 +181,24 @@ def ingest_archive(db: Database, paths: Iterable[Path], runner: Runner, *, db_pa
     worker_ctx = ctx if runner.workers == 1 else ctx.one_page_at_a_time()
     summary = Summary("ingest", db_path)
     in_flight: Counter[str] = Counter()  # sha256 of slots handed out and not yet stored
+    paths = [Path(p) for p in paths]
+    folders = [p for p in paths if p.is_dir()]  # the public sees paths relative to these
 
     def slots() -> Iterator[Slot]:
         for path in expand_paths(paths):
+            root = archive_root(path, folders)
             try:
                 sha = sha256_file(path)
             except OSError as err:
                 error = MissingFileError(path, f"cannot read: {err.strerror or err}")
-                yield Slot(path, None, {"error": error})
+                yield Slot(path, None, {"error": error, "root": root})
                 continue
             if content_key(sha) is None:  # zero bytes: no content to share, each file fails on its own
                 yield Slot(path, (extract_file, (path, worker_ctx)), {"sha": sha})
                 continue
             known = in_flight[sha] > 0 or already_seen(db, sha)
             in_flight[sha] += 1
-            yield Slot(path, None if known else (extract_file, (path, worker_ctx)), {"sha": sha})
+            yield Slot(path, None if known else (extract_file, (path, worker_ctx)), {"sha": sha, "root": root})
 
     with _run(summary, progress):
         for slot in in_order(runner, slots()):
@@ -208,25 +211,37 @@ def ingest_archive(db: Database, paths: Iterable[Path], runner: Runner, *, db_pa
     return summary
 
 
+def archive_root(path: Path, folders: list[Path]) -> Path | None:
+    """The folder named on the command line that ``path`` was found under (the deepest), or None.
+
+    >>> archive_root(Path("archive/2566/memo.pdf"), [Path("archive")])
+    PosixPath('archive')
+    >>> archive_root(Path("memo.pdf"), [Path("archive")]) is None
+    True
+    """
+    under = [f for f in folders if path.is_relative_to(f)]
+    return max(under, key=lambda f: len(f.parts)) if under else None
+
+
 def _store_file(db: Database, slot: Slot, summary: Summary, progress: Progress) -> None:
     """The writer's step for one file, in input order."""
-    path, sha = slot.key, slot.info.get("sha")
+    path, sha, root = slot.key, slot.info.get("sha"), slot.info.get("root")
     result = slot.result
     if slot.error is not None:  # the runner's own failure (a worker died on it)
         result = Failed(slot.error)
     error = slot.info.get("error") or (result.error if isinstance(result, Failed) else None)
     if error is not None:
-        record_failure(db, path, sha, error)
+        record_failure(db, path, sha, error, root=root)
         summary.add_failure(path, error)
         _note_failure(progress, path, error)
         progress.update(1)
         return
     if slot.task is None or already_seen(db, result.doc.sha256):
         # stored before this run, or earlier in it (the same bytes under another name)
-        summary.add(_seen_again(db, path, sha))
+        summary.add(_seen_again(db, path, sha, root))
         progress.update(1)
         return
-    if not store_document(db, result.doc).new:  # another run stored these bytes meanwhile: a copy noted
+    if not store_document(db, result.doc, root=root).new:  # another run stored these bytes meanwhile: a copy noted
         summary.add(DUPLICATE)
         progress.update(1)
         return
@@ -236,13 +251,13 @@ def _store_file(db: Database, slot: Slot, summary: Summary, progress: Progress) 
     progress.update(1, pages=len(result.doc.pages))
 
 
-def _seen_again(db: Database, path: Path, sha: str) -> str:
+def _seen_again(db: Database, path: Path, sha: str, root: Path | None) -> str:
     """Note stored bytes met again: ``seen`` under the stored name, else a ``duplicate`` copy noted.
 
     Bytes whose earlier copy in this run failed are noted against it as a duplicate.
     """
     stored = already_seen(db, sha)
-    doc_id = record_duplicate(db, path, sha)
+    doc_id = record_duplicate(db, path, sha, root=root)
     return SEEN if stored and doc_id is not None and stored_path(db, doc_id) == str(path) else DUPLICATE
 
 

@@ -263,20 +263,25 @@ def reprocess(db_path: Path, all_docs: bool, jobs: int, dask_address: str | None
 @click.option("--reviewers", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help='Reviewer accounts, a JSON file {"name": "HASH"} (hashes from: datasette hash-password); '
                    "they sign in at /-/login and confirm, correct or reject records on the page view.")
-def serve(db_path: Path, port: int, host: str, reviewers: Path | None) -> None:
+@click.option("--root", is_flag=True,
+              help="Print a link that signs you in as root, so you may run your own SQL.")
+@click.option("--public-sql", is_flag=True,
+              help="Let anonymous visitors run their own SQL too (one query can hold a CPU for minutes).")
+def serve(db_path: Path, port: int, host: str, reviewers: Path | None, root: bool, public_sql: bool) -> None:
     """Browse the database in Datasette 0.65 (read-only; ingest may keep writing).
 
     Thai search on pages, facets, canned queries (projects per SDG goal,
     documents per province, references with their letter's date, target
     mentions, reviewed records), a page view of every page with a box over
     every record, and a review queue for signed-in reviewers (--reviewers).
+    Signed-in visitors (reviewers, or you with --root) may also run their own SQL.
 
     Example: saraban serve --db saraban.db --port 8001 --reviewers reviewers.json
     """
     from saraban.db.site import serve as serve_site
 
     try:
-        serve_site(db_path, host=host, port=port, reviewers=reviewers)
+        serve_site(db_path, host=host, port=port, reviewers=reviewers, public_sql=public_sql, root=root)
     except ValueError as err:
         raise click.UsageError(str(err)) from err
 

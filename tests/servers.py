@@ -16,9 +16,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db_path: Path, port: int, *args: str) -> subprocess.Popen:
-    """``saraban serve`` as its own process (``args``: more options), waited for until it answers."""
+def start_server(db_path: Path, port: int, *args: str, secret: str | None = None) -> subprocess.Popen:
+    """``saraban serve`` as its own process (``args``: more options), waited for until it answers.
+
+    ``secret`` signs its sign-in cookies (Datasette reads ``DATASETTE_SECRET``),
+    so a test can sign in with :func:`actor_cookie`.
+    """
     env = {**os.environ, "PYTHAINLP_OFFLINE": "1"}
+    if secret is not None:
+        env["DATASETTE_SECRET"] = secret
     # the access log goes to a file: an unread pipe fills up and stalls the server
     log = (db_path.parent / f"serve-{port}.log").open("wb")
     proc = subprocess.Popen(
@@ -37,6 +43,16 @@ def start_server(db_path: Path, port: int, *args: str) -> subprocess.Popen:
             time.sleep(0.3)
     proc.kill()
     raise RuntimeError("saraban serve did not start in 60 s")
+
+
+def actor_cookie(secret: str, actor_id: str = "researcher") -> str:
+    """A ``Cookie`` header that signs in as ``actor_id`` on a server started with ``secret``.
+
+    Datasette's own cookie (``ds_actor``), signed as ``Datasette.sign`` signs it.
+    """
+    from itsdangerous import URLSafeSerializer
+
+    return "ds_actor=" + URLSafeSerializer(secret, "actor").dumps({"a": {"id": actor_id}})
 
 
 def stop_server(proc: subprocess.Popen) -> None:

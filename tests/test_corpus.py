@@ -34,3 +34,9 @@ def test_units_longest_first():
     assert units.index("เป้าหมายย่อย") < units.index("เป้าหมาย")
     assert units.index("องค์กรปกครองส่วนท้องถิ่น") < units.index("คน")
     assert corpus.unit_aliases()["อปท."] == "องค์กรปกครองส่วนท้องถิ่น"
+
+
+def test_english_units_map_to_spec_units():
+    english = corpus.english_units()
+    assert english["villages"] == "หมู่บ้าน" and english["households"] == "ครัวเรือน"
+    assert set(english.values()) <= set(corpus.units())

@@ -135,3 +135,56 @@ def test_never_raises_and_spans_point_at_text(text):
 def test_any_string(text):
     for c in extract_counts(text):
         assert text[c.start:c.end] == c.text
+
+
+# Issue 14: numbers in Thai words, and English counts with English units.
+@pytest.mark.issue(14)
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("มีหมู่บ้านเข้าร่วมโครงการสองร้อยหมู่บ้าน", [(200, "หมู่บ้าน")], id="thai-words-hundreds"),
+    pytest.param("ครัวเรือนเป้าหมายหนึ่งพันสามร้อยครัวเรือน", [(1300, "ครัวเรือน")], id="thai-words-thousands"),
+    pytest.param("ผ่านการอบรมแล้วเก้าร้อยห้าสิบ คน", [(950, "คน")], id="thai-words-space-before-unit"),
+    pytest.param("จัดตั้งศูนย์เรียนรู้เพิ่มขึ้นสิบสองศูนย์", [(12, "ศูนย์")], id="unit-that-is-also-a-number-word"),
+    pytest.param("คณะกรรมการมีสามคน", [(3, "คน")], id="thai-words-after-a-verb"),
+    pytest.param("สามจังหวัดชายแดนภาคใต้", [(3, "จังหวัด")], id="thai-words-compound-unit"),
+    pytest.param("ประชาชนหลายพันคน", [], id="thousands-of-people-is-vague"),
+    pytest.param("นับร้อยคนและหลายสิบหมู่บ้าน", [], id="hundreds-and-tens-are-vague"),
+    pytest.param("อีกสองสามแห่งอยู่ระหว่างปรับปรุง", [], id="two-or-three-is-vague"),
+    pytest.param("ผู้สูงอายุร้อยละสามสิบ", [], id="share-in-words"),
+    pytest.param("ได้มอบเก้าอี้ให้ศูนย์", [], id="chair-is-no-nine"),
+    pytest.param("โครงการหนึ่งตำบลหนึ่งผลิตภัณฑ์", [], id="one-is-an-article-or-a-slogan"),
+    pytest.param("สามารถดำเนินการได้ทุกคน", [], id="word-beginning-with-three"),
+    # English
+    pytest.param("it reached 1,250 villages and 38,400 households", [(1250, "หมู่บ้าน"), (38400, "ครัวเรือน")],
+                 id="english-villages-households"),
+    pytest.param("in all 76 provinces and 878 districts", [(76, "จังหวัด"), (878, "อำเภอ")], id="english-provinces"),
+    pytest.param("920 people from 112 subdistricts", [(920, "คน"), (112, "ตำบล")], id="english-people"),
+    pytest.param("over 2,000 participants", [(2000, "คน")], id="english-participants"),
+    pytest.param("27 local administrative organizations co-financed", [(27, "องค์กรปกครองส่วนท้องถิ่น")],
+                 id="english-multiword-unit"),
+    pytest.param("over 1.2 million people", [(1200000, "คน")], id="english-million"),
+    pytest.param("17 Goals and 169 Targets", [(17, "เป้าหมาย"), (169, "เป้าหมายย่อย")], id="english-capitalised"),
+    pytest.param("Phase 2 villages will be chosen", [], id="english-label-before"),
+    pytest.param("SDG 6 targets", [], id="english-goal-number-before-targets"),
+    pytest.param("plans for 2024 villages", [], id="english-year"),
+    pytest.param("2.5 villages", [], id="english-fraction"),
+])
+def test_issue14_counts(text, expected):
+    assert counts(text) == expected
+
+
+@pytest.mark.issue(14)
+def test_word_and_english_spans():
+    text = "ผู้นำหนึ่งพันสามร้อยคน and 1,250 villages"
+    found = extract_counts(text)
+    assert [c.text for c in found] == ["หนึ่งพันสามร้อยคน", "1,250 villages"]
+    assert all(text[c.start:c.end] == c.text for c in found)
+
+
+@pytest.mark.issue(14)
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["สอง", "ร้อย", "หนึ่ง", "พัน", "สิบ", "ศูนย์", "คน", "หมู่บ้าน", "หลาย", " ",
+                                 "1,250", "2", " villages", " people", "Phase ", " million", "ละ"]), max_size=20).map("".join))
+def test_words_and_english_never_raise_and_spans_point_at_text(text):
+    for c in extract_counts(text):
+        assert text[c.start:c.end] == c.text
+        assert c.value >= 0 and c.unit in corpus.units()

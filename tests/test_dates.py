@@ -187,7 +187,8 @@ def test_never_raises_and_spans_match(text):
         assert parts == sorted(set(parts))  # a range starts before it ends
 
 
-@pytest.mark.parametrize("char", ["1", " ", "ม", ".", "-", "ก.พ. ", "1 ", "วันที่ "])
+@pytest.mark.parametrize("char", ["1", " ", "ม", ".", "-", "ก.พ. ", "1 ", "วันที่ ", "วันที่ 3 – 9\n\n", "_ส.ค._",
+                                  "\n \n", "2 มีนาคม "])
 def test_long_runs_finish(char):
     # a regex that backtracks would not finish on a megabyte of one character
     assert extract_dates(char * (1_000_000 // len(char))) == []
@@ -265,3 +266,69 @@ def test_ocr_damaged_month_names(text, expected):
 ])
 def test_listed_days_share_month_and_year(text, expected):
     assert isos(text) == expected
+
+
+# Issue 14: the shapes real writing uses that a one-line, space-joined pattern missed.
+@pytest.mark.issue(14)
+@pytest.mark.parametrize(("text", "expected"), [
+    # two-digit Buddhist-Era year after a full month name, in running text
+    pytest.param("เมื่อวันที่ 2 มีนาคม 61 ที่ผ่านมา", ["2018-03-02"], id="full-month-two-digit-year"),
+    pytest.param("ลงวันที่ ๒ พฤศจิกายน ๖๖", ["2023-11-02"], id="full-month-two-digit-year-thai-digits"),
+    pytest.param("เมื่อวันที่ 2 มีนาคม 61 กลุ่มเกษตรกรได้ประชุม", ["2018-03-02"],
+                 id="unit-word-opening-the-next-clause-leaves-the-year"),
+    pytest.param("5 มีนาคม 10 คน", [], id="unit-after-two-digits-is-a-count"),
+    pytest.param("ตารางการประชุม 5 มีนาคม 10 โมงเช้า", [], id="hour-after-two-digits-is-a-time"),
+    pytest.param("วันที่ 5 มีนาคม 10:30", [], id="clock-time-after-full-month"),
+    pytest.param("ภายใน 5 มีนาคม 10,000 คน", [], id="grouped-number-after-full-month"),
+    # parts joined by one hyphen or underscore, the same on both sides
+    pytest.param("รายงานผลการฝึกอบรม 15-ส.ค.-62", ["2019-08-15"], id="hyphen-joined-abbr"),
+    pytest.param("สรุปประชุม_8_มี.ค._2567.docx", ["2024-03-08"], id="underscore-joined-file-name"),
+    pytest.param("รายงาน 15-สิงหาคม-2562", ["2019-08-15"], id="hyphen-joined-full-month"),
+    pytest.param("๑๕-ส.ค.-๖๒", ["2019-08-15"], id="hyphen-joined-thai-digits"),
+    pytest.param("15 ส.ค.-62", [], id="space-then-hyphen-is-no-join"),
+    pytest.param("15-ส.ค._62", [], id="mixed-joiners-are-no-join"),
+    pytest.param("(1 ม.ค.-31 มี.ค. 66)", ["2023-01-01/2023-03-31"], id="dash-between-dates-is-a-range-not-a-join"),
+    # a day or day range after วันที่ whose month and year PDF text wrapped to the next line
+    pytest.param("ระหว่างวันที่ 3 – 9\n\nกุมภาพันธ์ 2564 ณ ห้องประชุม", ["2021-02-03/2021-02-09"],
+                 id="day-range-wrapped-after-blank-line"),
+    pytest.param("ภายในวันที่ ๘\nมกราคม ๒๕๖๗", ["2024-01-08"], id="day-wrapped"),
+    pytest.param("ระหว่างวันที่ 28 –\n\n30 มีนาคม 2564", ["2021-03-28/2021-03-30"], id="day-range-wrapped-after-its-dash"),
+    pytest.param("วันที่ 1 - 3\nมี.ค. 67", ["2024-03-01/2024-03-03"], id="wrapped-abbr-month-two-digit-year"),
+    pytest.param("ในวันที่ 5 มีนาคม\n2567 ณ ศาลากลาง", ["2024-03-05"], id="year-wrapped"),
+    pytest.param("จำนวน 3 – 9\n\nกุมภาพันธ์ 2564", [], id="without-wanthi-a-number-ending-a-line-is-no-day"),
+    pytest.param("ในวันที่ 5 มีนาคม\n25 คน", [], id="two-digits-opening-a-line-are-no-year"),
+    pytest.param("วันที่ 3\n\n\n\n\nกุมภาพันธ์ 2564", [], id="too-many-blank-lines"),
+    # ranges that cross a year, or wrap at their dash
+    pytest.param("ปิดทำการ ๒๕ ธ.ค. ๖๖ – ๕ ม.ค. ๖๗", ["2023-12-25/2024-01-05"], id="range-crossing-a-year"),
+    pytest.param("ระหว่างวันที่ 25 ธันวาคม 66 ถึง 5 มกราคม 67", ["2023-12-25/2024-01-05"],
+                 id="range-crossing-a-year-full-months-two-digit-years"),
+    pytest.param("ตั้งแต่ 1 ม.ค. 2566 ถึง 31 มี.ค.", ["2023-01-01/2023-03-31"], id="range-with-the-start-year-only"),
+    pytest.param("ตั้งแต่ 20 ธ.ค. 2566 ถึง 10 ม.ค.", ["2023-12-20/2024-01-10"], id="start-year-only-crossing"),
+    pytest.param("25 ธ.ค. 66 -\n5 ม.ค. 67", ["2023-12-25/2024-01-05"], id="range-wrapped-after-its-dash"),
+    pytest.param("วันที่ 5 ม.ค. 66\n- 31 มี.ค. 66 ประชุม", ["2023-01-05", "2023-03-31"],
+                 id="dash-opening-a-line-is-a-bullet"),
+])
+def test_issue14_shapes(text, expected):
+    assert isos(text) == expected
+
+
+@pytest.mark.issue(14)
+def test_wrapped_date_spans_its_lines_and_keeps_its_weekday():
+    text = "กำหนดจัดในวันศุกร์ที่ 3\n\nกุมภาพันธ์ 2566 ณ ห้องประชุม"
+    (d,) = extract_dates(text)
+    assert d.text == text[d.start:d.end] == "วันศุกร์ที่ 3\n\nกุมภาพันธ์ 2566"
+    assert d.iso == "2023-02-03" and d.confidence == 1.0
+
+
+_WRAP_BITS = ["วันที่ ", "3", "15", " – ", "\n", "\n\n", "กุมภาพันธ์", " 2564", " 64", "-", "_", "ส.ค.", "62",
+              " คน", "วันศุกร์ที่ ", " ถึง "]
+
+
+@pytest.mark.issue(14)
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WRAP_BITS), max_size=20).map("".join))
+def test_new_shapes_never_raise_and_spans_match(text):
+    for d in extract_dates(text):
+        assert d.text == text[d.start:d.end]
+        parts = d.iso.split("/")
+        assert parts == sorted(set(parts))

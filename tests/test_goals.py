@@ -100,3 +100,55 @@ def test_never_raises_and_spans_point_at_text(text):
 def test_any_string(text):
     for g in extract_goals(text):
         assert text[g.start:g.end] == g.text
+
+
+_FILLER = " คณะทำงานได้วิเคราะห์ปัญหาในพื้นที่อย่างรอบด้านและรับฟังความเห็นจากประชาชนทุกกลุ่ม" * 6  # ~480 characters
+
+
+# Issue 14: goal-number lists, English and Thai, and the paragraph as the SDG context.
+@pytest.mark.issue(14)
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("The programme supports SDG 4, 6, and 15.", [4, 6, 15], id="english-list-oxford-comma"),
+    pytest.param("local enterprise (SDGs 2 and 9) through funds", [2, 9], id="english-list-in-brackets"),
+    pytest.param("Goals 3, 4 & 5 of the SDGs", [3, 4, 5], id="english-goals-ampersand"),
+    pytest.param("ตามกรอบ SDGs ให้น้ำหนักกับเป้าหมายที่ 2, 5 และ 9", [2, 5, 9], id="thai-list"),
+    pytest.param("ตามกรอบ SDGs ให้น้ำหนักกับเป้าหมายที่ ๒, ๕, และ ๙", [2, 5, 9], id="thai-list-comma-and"),
+    pytest.param("ตามกรอบ SDGs จัดลำดับความสำคัญไว้ที่เป้าหมายที่ 14-16", [14, 15, 16], id="thai-range"),
+    # the SDG words are in the paragraph, farther than the window
+    pytest.param("แผนฟื้นฟูจัดทำตามกรอบเป้าหมายการพัฒนาที่ยั่งยืน" + _FILLER + " โดยเน้นเป้าหมายที่ 14-16",
+                 [14, 15, 16], id="sdg-words-far-back-in-the-paragraph"),
+    pytest.param("แผนฟื้นฟูจัดทำตามกรอบเป้าหมายการพัฒนาที่ยั่งยืน" + _FILLER + "\n\nแผนกำหนดเป้าหมายที่ 1 ลดขยะ",
+                 [], id="plan-target-in-the-next-paragraph"),
+    pytest.param("แผนฟื้นฟูจัดทำตามกรอบเป้าหมายการพัฒนาที่ยั่งยืน" + _FILLER + " ตามข้อที่ 2 ของระเบียบ",
+                 [], id="clause-number-needs-sdg-words-close-by"),
+    pytest.param("แผนปฏิบัติการจังหวัด กำหนดเป้าหมายที่ 2, 5 และ 9", [], id="thai-list-without-sdg-context"),
+    pytest.param("SDG 17 goals and 169 targets", [], id="count-of-goals"),
+])
+def test_issue14_goal_lists(text, expected):
+    assert goals(text) == expected
+
+
+@pytest.mark.issue(14)
+def test_each_listed_goal_is_its_own_record():
+    text = "supports SDG 6, 13, and 15"
+    found = extract_goals(text)
+    assert [(g.goal, g.text) for g in found] == [(6, "SDG 6"), (13, "13"), (15, "15")]
+    assert all(text[g.start:g.end] == g.text for g in found)
+
+
+@pytest.mark.issue(14)
+def test_goals_named_in_a_paragraph():
+    text = "๒. การศึกษาที่มีคุณภาพ\nส่งเสริมให้เด็กทุกคนเรียนจบ (4.1)\n\n๓. การบริหารงบประมาณ ข้อ 4 (4.2)"
+    first = text.index("\n\n")
+    assert goals_module.goals_named_in(text, 0, first) == {4}
+    assert goals_module.goals_named_in(text, first, len(text)) == set()
+
+
+@pytest.mark.issue(14)
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["SDG ", "SDGs ", "เป้าหมายที่ ", "Goals ", "4", "15", ", ", " and ", "และ", "-",
+                                 "&", "\n\n", " ", "ข้อที่ ", "เป้าหมายการพัฒนาที่ยั่งยืน"]), max_size=20).map("".join))
+def test_lists_never_raise_and_spans_point_at_text(text):
+    for g in extract_goals(text):
+        assert text[g.start:g.end] == g.text
+        assert 1 <= g.goal <= 17

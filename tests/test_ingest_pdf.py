@@ -7,8 +7,9 @@ import sys
 import pytest
 from ingest_fixtures import LETTER, FailingEngine, FixedEngine, image_only_pdf, page_image, text_pdf
 
+from saraban.ingest.layer_check import judge_layer
 from saraban.ingest.pdf import read_pdf_pages, use_text_layer
-from saraban.ingest.textlayer import Damage, repair_text_layer, text_layer_damage
+from saraban.ingest.textlayer import TextLayer, repair_text_layer, text_layer_damage
 from saraban.core.errors import CorruptFileError, EncryptedPdfError, OcrError
 from saraban.core.options import ReadOptions
 
@@ -65,8 +66,10 @@ def test_text_layer_damage_judges_thai_layers(text, damaged):
     pytest.param("force", 500, 0.0, False, id="force-ocrs-everything"),
 ])
 def test_use_text_layer(mode, chars, share, expected):
-    damage = Damage(chars=chars, thai=chars, cid=round(share * chars), pua=0, split_marks=0, bad_clusters=0)
-    assert use_text_layer(1, damage, mode) is expected
+    words = "การดำเนินการตามเป้าหมายการพัฒนาที่ยั่งยืน "
+    text = (words * (chars // len(words) + 1))[:chars]
+    text = "(cid:1)".join(text[i:i + round(1 / share)] for i in range(0, chars, round(1 / share))) if share else text
+    assert use_text_layer(1, judge_layer(TextLayer(text)), mode) is expected
 
 
 def test_mixed_pdf_is_decided_page_by_page(tmp_path):

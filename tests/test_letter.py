@@ -158,3 +158,21 @@ def test_dev_letter(shared):
     assert got["signatory_position"] == "ผู้ว่าราชการจังหวัดพิษณุโลก"
     assert got["document_type"] == "letter"
     assert got["subject"].startswith("รายงานการเข้าร่วมกิจกรรม Workshop")
+
+
+_CUE_BITS = ["เรื่อง", " ", "\n", ":", "ขอแสดงความนับถือ", "อ้างถึง", "อางถึง", "สิ่งที่ส่งมาด้วย", "สิ่งทีส่งมาด้วย",
+             "ปัญหา", "และ", "อุปสรรค", "รายงาน", "ขอบคุณ", "ครับ", "วันนี้", "(", "x", "\t"]
+
+
+@pytest.mark.issue(14)
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_BITS), max_size=25).map("".join), st.integers(0, 30))
+def test_cues_find_what_their_pattern_finds(text, cut):
+    """A cue found through its words finds the same first match as its regex searched everywhere."""
+    from saraban.extractors.letter import _LABEL_RE, _TYPE_CUES
+
+    cues = [*_LABEL_RE.values(), *(cue for cues in _TYPE_CUES.values() for cue, _ in cues)]
+    end = max(0, len(text) - cut)
+    for cue in cues:
+        a, b = cue.search(text, 0, end), cue.pattern.search(text, 0, end)
+        assert (a and a.span()) == (b and b.span())

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from saraban.extractors.money import extract_money
+from saraban.extractors.money import MISGROUPED_CONFIDENCE, MISGROUPED_NOTE, extract_money
 from saraban.normalizers import thai_digits_to_arabic
 
 
@@ -67,3 +67,42 @@ def test_never_raises_and_spans_point_at_text(text):
 def test_any_string(text):
     for m in extract_money(text):
         assert text[m.start:m.end] == m.text
+
+
+# Issue 14: a mistyped thousands grouping is read as the digits written, doubtful, with a note.
+@pytest.mark.issue(14)
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("เป็นเงินทั้งสิ้น ๕,๓๑๒๐๗,๕๐๐ บาท", [(531207500, MISGROUPED_CONFIDENCE)], id="five-digit-group"),
+    pytest.param("เงินอุดหนุนเพิ่มเติม 48,75000 บาท", [(4875000, MISGROUPED_CONFIDENCE)], id="last-group-too-long"),
+    pytest.param("เสนอราคา 2,4850,000 บาท", [(24850000, MISGROUPED_CONFIDENCE)], id="middle-group-too-long"),
+    pytest.param("วงเงิน 1,00,000 บาท", [(100000, MISGROUPED_CONFIDENCE)], id="two-digit-groups"),
+    pytest.param("วงเงิน 1234,567 บาท", [(1234567, MISGROUPED_CONFIDENCE)], id="first-group-too-long"),
+    pytest.param("ค่าจ้าง 12,3456.50 บาท", [(123456, MISGROUPED_CONFIDENCE)], id="misgrouped-with-satang"),
+    pytest.param("งบ 5,31207,500.- บาท", [(531207500, MISGROUPED_CONFIDENCE)], id="misgrouped-closed-figure"),
+    # well grouped: full confidence, no note; not groupings at all: unread
+    pytest.param("วงเงิน 5,312,500 บาท", [(5312500, 1.0)], id="well-grouped"),
+    pytest.param("ราคาหน่วยละ 2,5 บาท", [], id="comma-before-one-digit-is-no-grouping"),
+    pytest.param("เลขที่ 5,31207,500 ชุด", [], id="no-baht-no-money"),
+])
+def test_misgrouped_amounts(text, expected):
+    found = extract_money(thai_digits_to_arabic(text))
+    assert [(m.baht, m.confidence) for m in found] == expected
+    assert all((m.note is not None) == (m.confidence < 1.0) for m in found)
+
+
+@pytest.mark.issue(14)
+def test_misgrouped_note_and_span():
+    text = "ได้รับจัดสรร 5,31207,500 บาท เพื่อ"
+    (m,) = extract_money(text)
+    assert text[m.start:m.end] == m.text == "5,31207,500 บาท"
+    assert m.note == MISGROUPED_NOTE
+
+
+@pytest.mark.issue(14)
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["5", "31", "207", "0", ",", ",", ".", "-", " ", "บาท", "ล้าน", "12"]),
+                max_size=20).map("".join))
+def test_misgrouped_never_raises_and_spans_point_at_text(text):
+    for m in extract_money(text):
+        assert text[m.start:m.end] == m.text
+        assert m.baht >= 0 and 0 < m.confidence <= 1.0

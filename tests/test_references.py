@@ -109,7 +109,7 @@ def test_spans_in_original_text():
 
 
 _BITS = ["ที่", "ที", " ", "มท", "พล", "กค.", "0204", ".4", "/", "ว", "ว.", "10104", "-", "และ",
-         ",", "\n", "๑", "ครั้ง", "เลข", "1/2563"]
+         ",", "\n", "๑", "ครั้ง", "เลข", "1/2563", "(กวจ)", "(", ")"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -123,12 +123,13 @@ def test_never_raises_and_spans_match(text):
         assert r.text == text[r.start:r.end]
         assert r.start < r.end
         head, _, tail = r.normalized.partition("/")
-        assert head == f"{r.agency_code} {r.office_code}"
+        agency = r.agency_code if r.department is None else f"{r.agency_code} ({r.department})"
+        assert head == f"{agency} {r.office_code}"
         assert tail == ("ว" if r.circular else "") + r.serial
         assert " " not in tail
 
 
-@pytest.mark.parametrize("chunk", ["1", " ", "ม", "/", "มท ", "มท 0204/", "ว 1 - ", "และ 1"])
+@pytest.mark.parametrize("chunk", ["1", " ", "ม", "/", "มท ", "มท 0204/", "ว 1 - ", "และ 1", "กค (กวจ) "])
 def test_long_runs_finish(chunk):
     text = chunk * (1_000_000 // len(chunk))
     assert all(text[r.start:r.end] == r.text for r in extract_references(text))
@@ -148,3 +149,23 @@ def test_dev_corpus_references_f1(shared):
         fp += len(got - required - optional)
     f1 = 2 * tp / (2 * tp + fp + fn)
     assert f1 >= 0.97, (tp, fp, fn)
+
+
+# The Comptroller General's letters write the department in brackets after the ministry's code.
+@pytest.mark.issue(14)
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("ที่ กค (กวจ) 0405.2/ว 119", ["กค (กวจ) 0405.2/ว119"], id="department-in-brackets"),
+    pytest.param("ที่ กค(กวจ)๐๔๐๕.๒/ว๑๑๙", ["กค (กวจ) 0405.2/ว119"], id="department-glued"),
+    pytest.param("ที่ กค (กวจ) 0405.2/ว 119 และ 120", ["กค (กวจ) 0405.2/ว119", "กค (กวจ) 0405.2/120"],
+                 id="joined-serial-keeps-the-department"),
+    pytest.param("ที่ กค (กวจ) 1/2566", [], id="meeting-number-after-department"),
+    pytest.param("สำนักงาน (กวจ) 0405.2/ว 119", [], id="brackets-without-agency-code"),
+])
+def test_department_in_brackets(text, expected):
+    assert normalized(text) == expected
+
+
+@pytest.mark.issue(14)
+def test_department_kept_apart_from_the_agency_code():
+    (r,) = extract_references("ที่ กค (กวจ) 0405.2/ว 119")
+    assert (r.agency_code, r.department, r.office_code, r.agency_name) == ("กค", "กวจ", "0405.2", "กระทรวงการคลัง")

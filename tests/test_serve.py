@@ -18,7 +18,7 @@ from saraban.runner import InlineRunner
 from saraban.db.site import build_metadata, make_datasette
 from saraban.db.store import open_store, save_document
 from saraban.pipeline import process_text
-from servers import free_port, start_server, stop_server
+from servers import actor_cookie, free_port, start_server, stop_server
 
 # One letter with a mention of every field, read by the real pipeline.
 LETTER = (
@@ -173,16 +173,18 @@ def test_canned_like_search_finds_short_terms(get):
 def test_site_is_read_only(get, db_path):
     status, _ = get(f"/saraban.json?sql={q('delete from documents')}")
     assert status in (400, 403)
-    # a read-only canned query takes no POST (Datasette 0.65 answers it with an error page)
+    # a read-only canned query takes no POST (issue 15: Datasette 0.65 answered 500)
     status, _ = get("/saraban/target_mentions", method="POST")
-    assert status >= 400
+    assert status == 405
     _, queries = get("/saraban.json")
     assert all(not query.get("write") for query in queries["queries"])
     _, plugins = get("/-/plugins.json")
     # no write plugins: Thai search, the page view (whose only write, a reviewer's decision, needs
-    # a signed-in reviewer: tests/test_pageview.py) and the reviewers' password sign-in
+    # a signed-in reviewer: tests/test_pageview.py), the reviewers' password sign-in, and what
+    # bounds a request, the error pages and hides server paths (issue 15)
     assert sorted(p["name"] for p in plugins) == [
-        "datasette-auth-passwords", "saraban.db.pageview", "saraban.db.thai_search"]
+        "datasette-auth-passwords", "saraban.db.error_pages", "saraban.db.guard", "saraban.db.pageview",
+        "saraban.db.server_paths", "saraban.db.thai_search"]
     _, count = get("/saraban/documents.json?_shape=array&_col=doc_id")
     assert len(count) == 6
 
@@ -212,7 +214,8 @@ def test_serving_while_ingest_writes_never_locks(tmp_path, samples):
         (inbox / f"memo_{i:02d}.txt").write_text(f"บันทึกข้อความ ฉบับที่ {i}\n{base}", encoding="utf-8")
 
     port = free_port()
-    proc = start_server(db_path, port)
+    proc = start_server(db_path, port, secret="serving-while-ingest")
+    cookie = actor_cookie("serving-while-ingest")  # the SQL box is for signed-in visitors (issue 15)
     failures: list[str] = []
     answered = 0
     stop = threading.Event()
@@ -228,7 +231,8 @@ def test_serving_while_ingest_writes_never_locks(tmp_path, samples):
         while not stop.is_set():
             for url in urls:
                 try:
-                    body = urllib.request.urlopen(url, timeout=30).read().decode()
+                    request = urllib.request.Request(url, headers={"Cookie": cookie})
+                    body = urllib.request.urlopen(request, timeout=30).read().decode()
                     answered += 1
                     if "locked" in body:
                         failures.append(f"{url}: {body[:200]}")

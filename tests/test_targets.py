@@ -71,3 +71,51 @@ def test_never_raises_and_spans_point_at_text(text):
 def test_any_string(text):
     for t in extract_targets(text):
         assert text[t.start:t.end] == t.text
+
+
+_EDUCATION = ("๒. การศึกษาที่มีคุณภาพ\n"
+              "          สำนักงานเร่งให้เด็กทุกคนเรียนจนจบชั้นประถมศึกษาและมัธยมศึกษาอย่างมีคุณภาพและเท่าเทียม"
+              "โดยไม่เสียค่าใช้จ่ายภายในปี ๒๕๗๓ (๔.๑) ขยายโอกาสให้เด็กเล็กเข้าถึงการดูแลก่อนวัยเรียน (๔.๒) "
+              "และปรับปรุงอาคารเรียนให้ปลอดภัยและรองรับผู้พิการ (๔.a)")
+
+
+# Issue 14: a paragraph about one goal cites its targets in brackets; the paragraph is the context.
+@pytest.mark.issue(14)
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param(_EDUCATION, [("4.1", True), ("4.2", True), ("4.a", True)], id="goal-title-heads-the-paragraph"),
+    pytest.param("ตาม SDG 6 สำนักงานร่วมกับ อบต. จัดหาน้ำดื่มที่สะอาดและปลอดภัยให้โรงเรียนขนาดเล็กในพื้นที่ห่างไกล"
+                 "ทุกแห่ง และติดตั้งเครื่องกรองน้ำพร้อมตรวจคุณภาพน้ำทุกภาคเรียน (6.1) และปรับปรุงห้องส้วมให้ถูกสุขลักษณะ (6.2)",
+                 [("6.1", True), ("6.2", True)], id="goal-number-far-before"),
+    pytest.param("๔. การรับมือการเปลี่ยนแปลงสภาพภูมิอากาศ\nโรงเรียนบรรจุเรื่องการปรับตัวไว้ในหลักสูตร (13.3, 13.1)",
+                 [("13.3", True), ("13.1", True)], id="bracketed-list"),
+    pytest.param("การศึกษาที่มีคุณภาพ: เด็กทุกคนเรียนจบชั้นประถมศึกษาภายในปี 2573 [4.1]", [("4.1", True)],
+                 id="square-brackets"),
+    pytest.param("Quality Education: all children complete primary school by 2030 (4.1) and early care (4.2)",
+                 [("4.1", True), ("4.2", True)], id="english-paragraph"),
+    # not targets: no goal N in the paragraph, a clause's own number, not one of the 169, another paragraph
+    pytest.param(_EDUCATION + "\n\n๕. การเบิกจ่ายเป็นไปตามระเบียบกระทรวงการคลัง ข้อ ๔ (๔.๒) และหนังสือที่อ้างถึง (๒.๓)",
+                 [("4.1", True), ("4.2", True), ("4.a", True)], id="next-paragraph-is-not-about-the-goal"),
+    pytest.param("การศึกษาที่มีคุณภาพ: การเบิกจ่ายเป็นไปตามระเบียบ ข้อ ๔ (๔.๒)", [], id="clause-number-in-brackets"),
+    pytest.param("การศึกษาที่มีคุณภาพ: ให้เด็กทุกคนได้เรียน (4.9)", [], id="not-one-of-the-169"),
+    pytest.param("การศึกษาที่มีคุณภาพ: ให้เด็กทุกคนได้เรียน (5.1)", [], id="another-goals-number"),
+    pytest.param("ให้จัดทำฐานข้อมูลตามแบบรายงานในภาคผนวก (3.1) และ (3.2)", [], id="appendix-numbers"),
+    pytest.param("การศึกษาที่มีคุณภาพ: ให้เด็กทุกคนได้เรียน 4.1 และ 4.2", [], id="unbracketed-needs-a-target-word"),
+])
+def test_targets_cited_in_a_goal_paragraph(text, expected):
+    assert targets(text) == expected
+
+
+@pytest.mark.issue(14)
+def test_cited_target_span_is_inside_the_brackets():
+    text = "การศึกษาที่มีคุณภาพ ให้เด็กทุกคนเรียนจบภายในปี 2573 (4.1)"
+    (t,) = extract_targets(text)
+    assert (t.text, text[t.start - 1], text[t.end]) == ("4.1", "(", ")")
+
+
+@pytest.mark.issue(14)
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["(", ")", "4.1", "4.2", "๔.๒", "13.3", " ", "\n\n", "ข้อ 4 ", "การศึกษาที่มีคุณภาพ",
+                                 "SDG 6", "เป้าหมายที่ 4", ", "]), max_size=20).map("".join))
+def test_cited_never_raises_and_spans_point_at_text(text):
+    for t in extract_targets(thai_digits_to_arabic(text)):
+        assert text[t.start:t.end].translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")) == t.text

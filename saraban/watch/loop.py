@@ -401,7 +401,7 @@ class Watcher:
                 self._done(job, RESUMED, stored, doc_id=row["doc_id"])
             else:
                 dest = place_file(job.path, plan_destination(self.folders.duplicates, job.rel))
-                doc_id = record_duplicate(self._db, dest, job.sha)
+                doc_id = record_duplicate(self._db, dest, job.sha, root=self.folders.duplicates.parent)
                 unlink_source(job.path)
                 self._done(job, DUPLICATE, dest, doc_id=doc_id)
             return
@@ -461,7 +461,7 @@ class Watcher:
         dest = place_file(job.path, plan_destination(self.folders.processed, job.rel))
         doc = dataclasses.replace(out.doc, path=str(dest))  # the database says where the file lives from now on
         try:
-            saved = store_document(self._db, doc)
+            saved = store_document(self._db, doc, root=self.folders.processed.parent)
         except sqlite3.OperationalError:
             os.unlink(dest)
             raise  # locked, disk full: not this file's fault; it stays and is retried
@@ -508,7 +508,7 @@ class Watcher:
             self._finish(job)
             return
         doc = dataclasses.replace(out.doc, path=str(job.path))
-        saved = store_version(self._db, doc, supersedes=job.supersedes)
+        saved = store_version(self._db, doc, supersedes=job.supersedes, root=self.folders.processed.parent)
         self._check_unchanged(job, job.path, saved.doc_id)
         mentions = sum(len(v) for v in doc.mentions.values())
         self._done(job, NEW_VERSION, job.path, doc_id=saved.doc_id, pages=len(doc.pages), mentions=mentions,
@@ -521,7 +521,7 @@ class Watcher:
             dest = plan_destination(self.folders.failed, job.rel, with_note=True)
         place_file(job.path, dest)
         write_note(dest, _note_text(job, err))
-        doc_id = record_failure(self._db, dest, job.sha, err)
+        doc_id = record_failure(self._db, dest, job.sha, err, root=self.folders.failed.parent)
         unlink_source(job.path)
         self._done(job, FAILED, dest, doc_id=doc_id, extract_s=seconds, reason=str(err))
 
