@@ -111,10 +111,13 @@ def cut_short(path: Path) -> str | None:
 
 def _tiff_cut_short(path: Path, size: int) -> str | None:
     """Why a TIFF's pages or image data run past its ``size`` bytes, or None (Pillow reads the directories)."""
+    import warnings
+
     from PIL import Image, ImageSequence
 
     try:
-        with Image.open(path) as image:
+        with warnings.catch_warnings(), Image.open(path) as image:
+            warnings.simplefilter("ignore", UserWarning)   # "Corrupt EXIF data": the answer says it
             for number, frame in enumerate(ImageSequence.Iterator(image), 1):
                 tags = frame.tag_v2
                 offsets = tags.get(273) or tags.get(324) or ()      # StripOffsets, TileOffsets
