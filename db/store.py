@@ -438,22 +438,36 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
     return f"insert into [{table}] ({names}) values ({', '.join('?' * len(columns))})"
 
 
+@functools.cache
+def _stored_rows_sql(table: str, columns: tuple[str, ...], others: tuple[str, ...]) -> str:
+    """The document's rows of ``table``, as ``columns`` in that order, those whose ``others`` are all NULL."""
+    names = ", ".join(f"[{c}]" for c in columns)
+    blank = "".join(f" and [{c}] is null" for c in others)
+    return f"select {names} from [{table}] where doc_id = ?{blank} order by seq"
+
+
 def _unchanged(db: Database, table: str, doc_id: str, columns: tuple[str, ...],
                rows: list[tuple[Any, ...]]) -> bool:
     """Does ``table`` already hold exactly these rows for the document (as SQLite would store them)?
 
     Reprocessing after one extractor changed leaves the other fields' mentions
     as they were: reading them back costs far less than rewriting them and
-    their indexes (the WAL would take every page again).
+    their indexes (the WAL would take every page again). SQLite reads the
+    columns back in the rows' own order and checks that the table's other
+    columns are empty: reordering them here in Python was half of the
+    writer's time in a reprocess (bench/archive.py).
     """
+    if not rows:  # no records now: unchanged when none is stored either
+        return db.conn.execute(f"select 1 from [{table}] where doc_id = ? limit 1", [doc_id]).fetchone() is None
     table_columns = _columns(db, table)
-    if columns != table_columns:
-        if not set(columns) <= set(table_columns):
-            return False
-        where = [columns.index(c) if c in columns else None for c in table_columns]
-        rows = [tuple(None if i is None else r[i] for i in where) for r in rows]
-    stored = db.conn.execute(f"select * from [{table}] where doc_id = ? order by seq", [doc_id]).fetchall()
-    return stored == rows
+    if not set(columns) <= set(table_columns):
+        return False
+    others = tuple(c for c in table_columns if c not in columns)
+    if db.conn.execute(_stored_rows_sql(table, columns, others), [doc_id]).fetchall() != rows:
+        return False
+    # the same rows, read where the other columns are empty: unchanged if there are no more rows
+    return not others or db.conn.execute(
+        f"select count(*) from [{table}] where doc_id = ?", [doc_id]).fetchone()[0] == len(rows)
 
 
 def _write_mentions(db: Database, mentions: Mentions, rewrite: set[str] = frozenset()) -> None:  # type: ignore[assignment]
@@ -652,25 +666,29 @@ class PageLayout:
     words: bytes | None      # pack_words()
 
 
-def pages_to_reprocess(db: Database, all: bool = False,  # noqa: A002
-                       ) -> Iterator[tuple[str, list[int], list[str], list[PageLayout]]]:
-    """(doc id, stored page numbers, raw page texts, page layouts) of the stored documents whose extractors are out of date.
+def documents_to_reprocess(db: Database, all: bool = False) -> list[tuple[str, int]]:  # noqa: A002
+    """(doc id, page count) of the stored documents whose extractors are out of date, by id.
 
     Out of date means stored with another ``extractors_version()`` than the
-    registry's now; ``all=True`` takes every processed document. The numbers
-    go back with the texts (``saraban.pipeline.process_text(numbers=...)``),
-    so each mention keeps the page it was stored on, and the layouts (the
-    words' boxes) so that each gets its boxes again.
+    registry's now; ``all=True`` takes every processed document.
     """
-    current = extractors_version()
-    sql = f"select doc_id from [{schema.DOCUMENTS}] where status = ?"
+    sql = f"select doc_id, coalesce(page_count, 0) from [{schema.DOCUMENTS}] where status = ?"
     params: list[Any] = [STATUS_OK]
     if not all:
         sql += " and (extractors_version is null or extractors_version != ?)"
-        params.append(current)
-    doc_ids = [r[0] for r in db.execute(sql + " order by doc_id", params).fetchall()]
+        params.append(extractors_version())
+    return [tuple(r) for r in db.execute(sql + " order by doc_id", params).fetchall()]
+
+
+def stored_pages(db: Database, doc_ids: Sequence[str]) -> Iterator[tuple[str, list[int], list[str], list[PageLayout]]]:
+    """(doc id, stored page numbers, raw page texts, page layouts) of each document, in the order given.
+
+    The numbers go back with the texts (``saraban.pipeline.process_text(numbers=...)``),
+    so each mention keeps the page it was stored on, and the layouts (the
+    words' boxes) so that each gets its boxes again.
+    """
     for i in range(0, len(doc_ids), _PAGES_PER_QUERY):
-        chunk = doc_ids[i:i + _PAGES_PER_QUERY]
+        chunk = list(doc_ids[i:i + _PAGES_PER_QUERY])
         pages: dict[str, tuple[list[int], list[str], list[PageLayout]]] = {d: ([], [], []) for d in chunk}
         marks = ", ".join("?" * len(chunk))
         for doc_id, number, text, method, width, height, rotation, words in db.execute(
@@ -684,6 +702,18 @@ def pages_to_reprocess(db: Database, all: bool = False,  # noqa: A002
             pages[doc_id][2].append(PageLayout(method, width, height, rotation or 0, words))
         for doc_id in chunk:
             yield doc_id, *pages[doc_id]
+
+
+def pages_to_reprocess(db: Database, all: bool = False,  # noqa: A002
+                       ) -> Iterator[tuple[str, list[int], list[str], list[PageLayout]]]:
+    """:func:`stored_pages` of every document :func:`documents_to_reprocess` lists."""
+    return stored_pages(db, [doc_id for doc_id, _ in documents_to_reprocess(db, all=all)])
+
+
+def database_file(db: Database) -> str | None:
+    """The absolute path of the file ``db`` is open on; None for an in-memory store."""
+    row = db.conn.execute("select file from pragma_database_list where name = 'main'").fetchone()
+    return row[0] if row and row[0] else None
 
 
 def save_mentions(db: Database, mentions: Mentions) -> None:
@@ -725,7 +755,7 @@ def search_pages(db: Database, query: str, limit: int = 20) -> list[dict[str, An
 
 
 def count_to_reprocess(db: Database, all: bool = False) -> int:  # noqa: A002
-    """How many documents ``pages_to_reprocess(db, all)`` will yield (a progress bar's total)."""
+    """How many documents ``documents_to_reprocess(db, all)`` lists (a progress bar's total)."""
     sql = f"select count(*) from [{schema.DOCUMENTS}] where status = ?"
     params: list[Any] = [STATUS_OK]
     if not all:

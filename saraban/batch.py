@@ -33,8 +33,9 @@ from saraban.core.errors import MissingFileError, SarabanError
 from saraban.db.store import (
     already_seen,
     content_key,
-    count_to_reprocess,
-    pages_to_reprocess,
+    database_file,
+    documents_to_reprocess,
+    stored_pages,
     record_duplicate,
     record_failure,
     save_mentions,
@@ -45,7 +46,7 @@ from saraban.ingest.triage import is_supported_name
 from saraban.pipeline import RunContext, sha256_file
 from saraban.progress import Progress
 from saraban.runner import IN_FLIGHT_PER_WORKER, Runner, Slot, in_order
-from saraban.tasks import Failed, describe_failure, extract_file, reextract_documents
+from saraban.tasks import Failed, describe_failure, extract_file, reextract_documents, reextract_stored
 
 STORED, SEEN, DUPLICATE, FAILED, REPROCESSED = "stored", "seen", "duplicate", "failed", "reprocessed"
 # Documents per reprocess task, at most: one task per document spent more on
@@ -277,11 +278,20 @@ def reprocess_store(db: Database, runner: Runner, *, all: bool = False, db_path:
     if progress is None:
         progress = Progress(None, label="saraban reprocess", unit="doc", enabled=False)
     summary = Summary("reprocess", db_path)
-    size = min(max(count_to_reprocess(db, all=all) // (runner.workers * IN_FLIGHT_PER_WORKER), 1), REPROCESS_BATCH)
+    todo_ids = documents_to_reprocess(db, all=all)
+    size = min(max(len(todo_ids) // (runner.workers * IN_FLIGHT_PER_WORKER), 1), REPROCESS_BATCH)
+    # workers on this machine read the pages themselves; a Dask cluster's may not see the file
+    db_file = database_file(db) if runner.local else None
+
+    def task(ids: list[str]) -> tuple[Any, tuple[Any, ...]]:
+        if db_file is not None:
+            return reextract_stored, (db_file, ids, ctx)
+        return reextract_documents, (list(stored_pages(db, ids)), ctx)
+
     # a slot's key names its documents, as a WorkerDiedError's path when one kills its worker
-    todo = (Slot(", ".join(d[0] for d in docs), (reextract_documents, (docs, ctx)),
-                 {"doc_ids": [d[0] for d in docs], "pages": [len(d[1]) for d in docs]})
-            for docs in _batches(pages_to_reprocess(db, all=all), size))
+    todo = (Slot(", ".join(d for d, _ in docs), task([d for d, _ in docs]),
+                 {"doc_ids": [d for d, _ in docs], "pages": [n for _, n in docs]})
+            for docs in _batches(todo_ids, size))
     with _run(summary, progress):
         for slot in in_order(runner, todo):
             doc_ids = slot.info["doc_ids"]

@@ -55,6 +55,7 @@ class Runner:
 
     slots: int = 1
     workers: int = 1
+    local: bool = True      # the workers see this machine's files (a Dask cluster's may not)
 
     def submit(self, fn: Callable[..., Any], *args: Any, key: Any = None) -> Future[Any]:
         """Run ``fn(*args)``; ``key`` names the task (a file) in a ``WorkerDiedError``."""
@@ -280,6 +281,7 @@ class DaskRunner(Runner):
     def __init__(self, address: str) -> None:
         from distributed import Client
 
+        self.local = False
         self.client = Client(address, timeout=DASK_CONNECT_TIMEOUT_S)
         self.workers = max(sum(self.client.nthreads().values()), 1)
         self.slots = self.workers * IN_FLIGHT_PER_WORKER
