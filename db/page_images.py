@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -53,11 +52,6 @@ class StoredFile:
     path: Path | None        # None: not found where it was stored
 
 
-def _connect(db_path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=store.BUSY_TIMEOUT_S)
-    return conn
-
-
 def document_file(db_path: str | Path, doc_id: str) -> StoredFile | None:
     """The stored document's kind, checksum and file (None for no such document), on a connection of our own.
 
@@ -66,18 +60,15 @@ def document_file(db_path: str | Path, doc_id: str) -> StoredFile | None:
     is looked up from the server's working folder, then from the database's folder.
     """
     db_path = Path(db_path)
-    conn = _connect(db_path)
+    db = store.open_reader(db_path)
     try:
-        from sqlite_utils import Database
-
-        db = Database(conn)
-        row = conn.execute(f"select kind, sha256 from [{schema.DOCUMENTS}] where doc_id = ? and status = ?",
-                           [doc_id, store.STATUS_OK]).fetchone()
+        row = db.execute(f"select kind, sha256 from [{schema.DOCUMENTS}] where doc_id = ? and status = ?",
+                         [doc_id, store.STATUS_OK]).fetchone()
         if row is None:
             return None
         stored = store.stored_path(db, doc_id)
     finally:
-        conn.close()
+        db.close()
     return StoredFile(doc_id, row[0], row[1], _find(stored, db_path))
 
 

@@ -54,6 +54,7 @@ DOCUMENT_COLUMNS: dict[str, type] = {
     "processed_at": str,
     "pipeline_version": str,
     "extractors_version": str,
+    "supersedes": str,       # the doc_id of the earlier version of the same file (db.store.store_version)
 }
 
 PAGE_COLUMNS: dict[str, type] = {

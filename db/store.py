@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import sqlite3
 import sys
 import weakref
@@ -79,6 +80,21 @@ BUSY_TIMEOUT_S = 30.0
 BATCH_SIZE = 500
 STATUS_OK = "ok"
 STATUS_FAILED = "failed"
+STATUS_SUPERSEDED = "superseded"
+# The sha256 of zero bytes: every empty file has it, so it tells no file from another.
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+
+
+def content_key(sha256: str | None) -> str | None:
+    """The checksum a file is known by in the store: None for zero bytes, which every empty file shares.
+
+    Two empty files are two failures, each with its own row, found by its path
+    (issue 15: they shared one ``failed`` row, so one failure had no record).
+
+    >>> content_key(EMPTY_SHA256) is None, content_key("ab12")
+    (True, 'ab12')
+    """
+    return None if sha256 == EMPTY_SHA256 else sha256
 
 
 def open_store(path: str | Path) -> Database:
@@ -188,10 +204,19 @@ def document_for(db: Database, sha256: str) -> dict[str, Any] | None:
     """The stored ``documents`` row for these bytes (processed or failed), or None.
 
     ``saraban watch`` reads ``path`` and ``status`` to finish, after a crash,
-    a move that the database already recorded.
+    a move that the database already recorded. Zero bytes name no document.
     """
+    if content_key(sha256) is None:
+        return None
     rows = list(db.query(f"select * from [{schema.DOCUMENTS}] where sha256 = ? limit 1", [sha256]))
     return rows[0] if rows else None
+
+
+def path_recorded(db: Database, path: str | Path) -> bool:
+    """True when a document row (``documents.path``) or a copy (``copies.path``) names this path."""
+    sql = (f"select 1 from [{schema.DOCUMENTS}] where path = ? union all "
+           f"select 1 from [{schema.COPIES}] where path = ? limit 1")
+    return db.execute(sql, [str(path), str(path)]).fetchone() is not None
 
 
 def stored_path(db: Database, doc_id: str) -> str | None:
@@ -235,17 +260,52 @@ def page_id(doc_id: str, number: int) -> str:
     return f"{doc_id}:{number}"
 
 
+# The longest piece of a page PyThaiNLP segments at once. Its segmenter slows down with
+# the length of what it is given, faster than linearly (issue 15: a whole page of 0.5 MB
+# took 1 s, 4 MB 36 s, 8 MB 144 s); a page is cut at its line ends, and a line longer
+# than this at its last space before it (bench/syllables.py: linear, and the same
+# syllables on every page of the dev and real-scan corpora).
+MAX_PIECE_CHARS = 2000
+# Thai characters that never start a cluster: vowels and marks written above, below or after a consonant.
+_FOLLOWING = frozenset("\u0e30\u0e31\u0e32\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a"
+                       "\u0e45\u0e46\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
+
+
+def text_pieces(text: str, limit: int = MAX_PIECE_CHARS) -> Iterator[str]:
+    """``text`` in pieces of at most ``limit`` characters: its lines, a long line cut after a space.
+
+    A line without a space for ``limit`` characters is cut before a character
+    that starts a cluster (never between a consonant and its vowel or tone mark).
+
+    >>> list(text_pieces("ปีงบประมาณ ๒๕๖๗\\nธนาคารขยะ ๓ แห่ง", limit=12))
+    ['ปีงบประมาณ ', '๒๕๖๗', 'ธนาคารขยะ ๓ ', 'แห่ง']
+    """
+    for line in text.splitlines():
+        start = 0
+        while len(line) - start > limit:
+            cut = line.rfind(" ", start, start + limit) + 1
+            if cut <= start:
+                cut = start + limit
+                while cut > start + 1 and line[cut] in _FOLLOWING:
+                    cut -= 1
+            yield line[start:cut]
+            start = cut
+        yield line[start:]
+
+
 def _syllables(text: str) -> str:
     """The page as Thai syllables separated by spaces, padded with a space at both ends.
 
     Searches shorter than three characters match here at a syllable's start
     (``งบ`` finds ``ปีงบประมาณ``, not ``ความสงบ``): the trigram index cannot see
     them. PyThaiNLP's syllable dictionary (engine ``dict``) splits ปีงบประมาณ into
-    ปี งบ ประ มาณ, where its word segmenter keeps it whole.
+    ปี งบ ประ มาณ, where its word segmenter keeps it whole. It is given the page
+    piece by piece (:func:`text_pieces`), in time linear in the page's length.
     """
     from pythainlp.tokenize import subword_tokenize
 
-    return " " + " ".join(s for s in subword_tokenize(text, engine="dict") if s.strip()) + " "
+    syllables = (s for piece in text_pieces(text) for s in subword_tokenize(piece, engine="dict") if s.strip())
+    return " " + " ".join(syllables) + " "
 
 
 def page_words(texts: Sequence[str]) -> list[str]:
@@ -378,22 +438,36 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
     return f"insert into [{table}] ({names}) values ({', '.join('?' * len(columns))})"
 
 
+@functools.cache
+def _stored_rows_sql(table: str, columns: tuple[str, ...], others: tuple[str, ...]) -> str:
+    """The document's rows of ``table``, as ``columns`` in that order, those whose ``others`` are all NULL."""
+    names = ", ".join(f"[{c}]" for c in columns)
+    blank = "".join(f" and [{c}] is null" for c in others)
+    return f"select {names} from [{table}] where doc_id = ?{blank} order by seq"
+
+
 def _unchanged(db: Database, table: str, doc_id: str, columns: tuple[str, ...],
                rows: list[tuple[Any, ...]]) -> bool:
     """Does ``table`` already hold exactly these rows for the document (as SQLite would store them)?
 
     Reprocessing after one extractor changed leaves the other fields' mentions
     as they were: reading them back costs far less than rewriting them and
-    their indexes (the WAL would take every page again).
+    their indexes (the WAL would take every page again). SQLite reads the
+    columns back in the rows' own order and checks that the table's other
+    columns are empty: reordering them here in Python was half of the
+    writer's time in a reprocess (bench/archive.py).
     """
+    if not rows:  # no records now: unchanged when none is stored either
+        return db.conn.execute(f"select 1 from [{table}] where doc_id = ? limit 1", [doc_id]).fetchone() is None
     table_columns = _columns(db, table)
-    if columns != table_columns:
-        if not set(columns) <= set(table_columns):
-            return False
-        where = [columns.index(c) if c in columns else None for c in table_columns]
-        rows = [tuple(None if i is None else r[i] for i in where) for r in rows]
-    stored = db.conn.execute(f"select * from [{table}] where doc_id = ? order by seq", [doc_id]).fetchall()
-    return stored == rows
+    if not set(columns) <= set(table_columns):
+        return False
+    others = tuple(c for c in table_columns if c not in columns)
+    if db.conn.execute(_stored_rows_sql(table, columns, others), [doc_id]).fetchall() != rows:
+        return False
+    # the same rows, read where the other columns are empty: unchanged if there are no more rows
+    return not others or db.conn.execute(
+        f"select count(*) from [{table}] where doc_id = ?", [doc_id]).fetchone()[0] == len(rows)
 
 
 def _write_mentions(db: Database, mentions: Mentions, rewrite: set[str] = frozenset()) -> None:  # type: ignore[assignment]
@@ -454,18 +528,82 @@ def save_document(db: Database, doc: StoredDocument, *, root: str | Path | None 
     Saving the same document twice gives the same rows (only ``processed_at``
     moves), so a rerun after a crash is safe. ``root`` is the inbox or archive
     folder the file came from: the public sees its path relative to it
-    (``public_path``).
+    (``public_path``). The runners store new files with :func:`store_document`,
+    which never takes a stored document's name away.
     """
     with _transaction(db):
-        doc_id = _doc_id_for(db, doc.doc_id, doc.sha256, doc.path)
-        db[schema.DOCUMENTS].upsert(_document_row(doc_id, doc, db, root), pk="doc_id")
-        _delete_content(db, doc_id)
-        db[schema.PAGES].insert_all(_page_rows(doc_id, doc.pages), batch_size=BATCH_SIZE)
-        db.conn.executemany(f"insert into [{schema.WORD_BOXES}] (page_id, doc_id, words) values (?, ?, ?)",
-                            _word_box_rows(doc_id, doc.pages))
-        _write_mentions(db, mention_rows(doc_id, doc.mentions))
-        review.reattach(db, doc_id)
+        doc_id = _save(db, doc, root)
     return doc_id
+
+
+def _save(db: Database, doc: StoredDocument, root: str | Path | None = None) -> str:
+    doc_id = _doc_id_for(db, doc.doc_id, doc.sha256, doc.path)
+    db[schema.DOCUMENTS].upsert(_document_row(doc_id, doc, db, root), pk="doc_id")
+    _delete_content(db, doc_id)
+    db[schema.PAGES].insert_all(_page_rows(doc_id, doc.pages), batch_size=BATCH_SIZE)
+    db.conn.executemany(f"insert into [{schema.WORD_BOXES}] (page_id, doc_id, words) values (?, ?, ?)",
+                        _word_box_rows(doc_id, doc.pages))
+    _write_mentions(db, mention_rows(doc_id, doc.mentions))
+    review.reattach(db, doc_id)
+    return doc_id
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What :func:`store_document` did: stored the document (``new``), or noted a copy of stored bytes."""
+
+    doc_id: str
+    new: bool
+
+
+def store_document(db: Database, doc: StoredDocument, *, copy_path: str | Path | None = None,
+                   root: str | Path | None = None) -> Saved:
+    """Store a newly read file, unless its bytes are stored already under another name; one transaction.
+
+    The check is made inside the write transaction: two ``saraban ingest`` runs
+    (or ingest and watch) that read the same bytes under two names at once both
+    find them new before either commits; the second to commit now keeps the
+    first's ``documents.path`` and notes its own name in ``copies`` (at
+    ``copy_path``, where that file will be, else ``doc.path``) rather than
+    overwriting it (issue 15: 4 of 10 names were lost that way).
+    """
+    with _transaction(db):
+        row = None
+        if content_key(doc.sha256) is not None:
+            row = db.execute(f"select doc_id, path, status from [{schema.DOCUMENTS}] where sha256 = ?",
+                             [doc.sha256]).fetchone()
+        if row is not None and row[2] == STATUS_OK and row[1] != doc.path:
+            _note_copy(db, row[0], str(copy_path or doc.path), root)
+            return Saved(row[0], new=False)
+        return Saved(_save(db, doc, root), new=True)
+
+
+def store_version(db: Database, doc: StoredDocument, *, supersedes: str, root: str | Path | None = None) -> Saved:
+    """Store the new content of a stored file as a new document that supersedes the old one; one transaction.
+
+    For a file that changed after it was stored (``saraban watch``: a copy
+    that stalled, was stored cut short, then went on writing into the same
+    file). The new content is a document of its own (its own bytes, its own
+    id), whose ``supersedes`` names the old one. The old row is kept, with
+    status ``superseded`` and without its pages and mentions: its id may be
+    linked to already (a Datasette URL, a correction in the review queue), and
+    the row says what became of it; its content goes, so every count and
+    search sees the document once, as it is now.
+    """
+    with _transaction(db):
+        saved = store_document(db, doc, root=root)
+        if saved.new and saved.doc_id != supersedes:
+            db.conn.execute(f"update [{schema.DOCUMENTS}] set supersedes = ? where doc_id = ?",
+                            [supersedes, saved.doc_id])
+            db.conn.execute(f"update [{schema.DOCUMENTS}] set status = ?, processed_at = ? where doc_id = ?",
+                            [STATUS_SUPERSEDED, _now(), supersedes])
+            _delete_content(db, supersedes)
+    return saved
+
+
+def _note_copy(db: Database, doc_id: str, path: str, root: str | Path | None = None) -> None:
+    db[schema.COPIES].upsert({"doc_id": doc_id, "path": path, "seen_at": _now(), "rel_path": public_path(path, root)},
+                             pk=("doc_id", "path"))
 
 
 def record_failure(db: Database, path: str | Path, sha256: str | None, error: BaseException, *,
@@ -475,7 +613,7 @@ def record_failure(db: Database, path: str | Path, sha256: str | None, error: Ba
     Whatever was stored for the same bytes before is removed in the same
     transaction, so a document is never half ok, half failed.
     """
-    path = Path(path)
+    path, sha256 = Path(path), content_key(sha256)
     with _transaction(db):
         doc_id = _doc_id_for(db, path.stem, sha256, str(path))
         db[schema.DOCUMENTS].upsert({
@@ -501,14 +639,15 @@ def record_failure(db: Database, path: str | Path, sha256: str | None, error: Ba
 
 def record_duplicate(db: Database, path: str | Path, sha256: str, *, root: str | Path | None = None) -> str | None:
     """Note another copy of stored bytes under another name; return the stored id (None if unknown)."""
+    if content_key(sha256) is None:
+        return None
     with _transaction(db):
         row = db.execute(f"select doc_id, path from [{schema.DOCUMENTS}] where sha256 = ?", [sha256]).fetchone()
         if row is None:
             return None
         doc_id, stored_path = row
         if str(path) != stored_path:
-            db[schema.COPIES].upsert({"doc_id": doc_id, "path": str(path), "seen_at": _now(),
-                                      "rel_path": public_path(path, root)}, pk=("doc_id", "path"))
+            _note_copy(db, doc_id, str(path), root)
     return doc_id
 
 
@@ -527,25 +666,29 @@ class PageLayout:
     words: bytes | None      # pack_words()
 
 
-def pages_to_reprocess(db: Database, all: bool = False,  # noqa: A002
-                       ) -> Iterator[tuple[str, list[int], list[str], list[PageLayout]]]:
-    """(doc id, stored page numbers, raw page texts, page layouts) of the stored documents whose extractors are out of date.
+def documents_to_reprocess(db: Database, all: bool = False) -> list[tuple[str, int]]:  # noqa: A002
+    """(doc id, page count) of the stored documents whose extractors are out of date, by id.
 
     Out of date means stored with another ``extractors_version()`` than the
-    registry's now; ``all=True`` takes every processed document. The numbers
-    go back with the texts (``saraban.pipeline.process_text(numbers=...)``),
-    so each mention keeps the page it was stored on, and the layouts (the
-    words' boxes) so that each gets its boxes again.
+    registry's now; ``all=True`` takes every processed document.
     """
-    current = extractors_version()
-    sql = f"select doc_id from [{schema.DOCUMENTS}] where status = ?"
+    sql = f"select doc_id, coalesce(page_count, 0) from [{schema.DOCUMENTS}] where status = ?"
     params: list[Any] = [STATUS_OK]
     if not all:
         sql += " and (extractors_version is null or extractors_version != ?)"
-        params.append(current)
-    doc_ids = [r[0] for r in db.execute(sql + " order by doc_id", params).fetchall()]
+        params.append(extractors_version())
+    return [tuple(r) for r in db.execute(sql + " order by doc_id", params).fetchall()]
+
+
+def stored_pages(db: Database, doc_ids: Sequence[str]) -> Iterator[tuple[str, list[int], list[str], list[PageLayout]]]:
+    """(doc id, stored page numbers, raw page texts, page layouts) of each document, in the order given.
+
+    The numbers go back with the texts (``saraban.pipeline.process_text(numbers=...)``),
+    so each mention keeps the page it was stored on, and the layouts (the
+    words' boxes) so that each gets its boxes again.
+    """
     for i in range(0, len(doc_ids), _PAGES_PER_QUERY):
-        chunk = doc_ids[i:i + _PAGES_PER_QUERY]
+        chunk = list(doc_ids[i:i + _PAGES_PER_QUERY])
         pages: dict[str, tuple[list[int], list[str], list[PageLayout]]] = {d: ([], [], []) for d in chunk}
         marks = ", ".join("?" * len(chunk))
         for doc_id, number, text, method, width, height, rotation, words in db.execute(
@@ -559,6 +702,18 @@ def pages_to_reprocess(db: Database, all: bool = False,  # noqa: A002
             pages[doc_id][2].append(PageLayout(method, width, height, rotation or 0, words))
         for doc_id in chunk:
             yield doc_id, *pages[doc_id]
+
+
+def pages_to_reprocess(db: Database, all: bool = False,  # noqa: A002
+                       ) -> Iterator[tuple[str, list[int], list[str], list[PageLayout]]]:
+    """:func:`stored_pages` of every document :func:`documents_to_reprocess` lists."""
+    return stored_pages(db, [doc_id for doc_id, _ in documents_to_reprocess(db, all=all)])
+
+
+def database_file(db: Database) -> str | None:
+    """The absolute path of the file ``db`` is open on; None for an in-memory store."""
+    row = db.conn.execute("select file from pragma_database_list where name = 'main'").fetchone()
+    return row[0] if row and row[0] else None
 
 
 def save_mentions(db: Database, mentions: Mentions) -> None:
@@ -600,7 +755,7 @@ def search_pages(db: Database, query: str, limit: int = 20) -> list[dict[str, An
 
 
 def count_to_reprocess(db: Database, all: bool = False) -> int:  # noqa: A002
-    """How many documents ``pages_to_reprocess(db, all)`` will yield (a progress bar's total)."""
+    """How many documents ``documents_to_reprocess(db, all)`` lists (a progress bar's total)."""
     sql = f"select count(*) from [{schema.DOCUMENTS}] where status = ?"
     params: list[Any] = [STATUS_OK]
     if not all:

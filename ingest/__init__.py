@@ -26,10 +26,11 @@ class Page:
     """The raw text of one page and how it was obtained.
 
     ``method`` is ``text`` (a text file), ``text-layer`` (a PDF's own text),
-    ``ocr``, ``docx``, ``pptx``, or ``failed`` (OCR could not read the page:
-    ``error`` says why, the text is empty, and the document's other pages
-    are read and stored all the same); ``confidence`` is tesseract's mean
-    word confidence (0-100) for OCR pages and None otherwise.
+    ``ocr``, ``blank`` (a sheet with nothing on it, not OCR'd), ``docx``,
+    ``pptx``, or ``failed`` (OCR could not read the page: ``error`` says why,
+    the text is empty, and the document's other pages are read and stored
+    all the same); ``confidence`` is tesseract's mean word confidence
+    (0-100) for OCR pages and None otherwise.
 
     ``words`` are located on a page of ``width`` x ``height`` (pixels of the
     image they were read from, or points of a PDF page), that image having

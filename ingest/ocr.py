@@ -4,8 +4,7 @@ A page image goes through three ordered lists of named stages, as a page
 goes through OCRmyPDF's ``_pipeline.py``::
 
     image stages (ingest/preprocess.py)
-        drop_colour -> upright -> upsample -> deskew -> clean_specks -> blank_page -> binarize
-        -> separate_blocks
+        drop_colour -> upright -> upsample -> deskew -> clean_specks -> binarize -> separate_blocks
     engine.read (plain text + TSV boxes, one tesseract run; join_words puts the boxes back on the words)
     repair stages (ingest/stages.py), their fixes merged by one rule (stages.merge_fixes)
         digit_runs -> letters_read_as_digits -> lookalike_numbers -> latin_numbers -> sdg_targets
@@ -203,9 +202,6 @@ def ocr_page(number: int, image: Image.Image, *, engine: OcrEngine | None = None
     for name, stage in IMAGE_STAGES:
         if name not in options.disabled_stages:
             ctx = dataclasses.replace(ctx, images=guarded(ctx, name, lambda: stage(ctx), ctx.images))
-    if ctx.images.blank:
-        log.info("%s: page %d is blank; not OCR'd", source, number)
-        return _page(ctx, "", [])
     try:
         result = _read_page(ctx)
     except EngineMissingError as err:

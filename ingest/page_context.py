@@ -57,7 +57,6 @@ class PageImages:
     colour: Image.Image | None = None
     source_dpi: float | None = None
     source_bits: int | None = None
-    blank: bool = False
     rotation: int = 0              # degrees the page was turned clockwise to stand upright
     skew: float = 0.0              # skew left in the page (degrees, preprocess.skew_angle), when too small to turn
     layout: tuple[Any, ...] = ()   # preprocess.Segment: blocks moved one under the other (separate_blocks)

@@ -21,12 +21,12 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from saraban.ingest import Page
-from saraban.ingest.images import MAX_PIXELS
+from saraban.ingest.images import MAX_PIXELS, blank_page, check_page_count, looks_blank
 from saraban.ingest.glyphs import map_unmapped_glyphs, unmapped_glyph_text
 from saraban.ingest.layer_check import Verdict, check_one_line, judge_layer, layer_words
 from saraban.ingest.ocr import OcrEngine, default_engine, ocr_page, run_ordered
 from saraban.ingest.textlayer import TextLayer, read_text_layer
-from saraban.core.errors import CorruptFileError, EncryptedPdfError, OcrError
+from saraban.core.errors import CorruptFileError, EncryptedPdfError, OcrError, TooManyPagesError
 from saraban.core.options import ReadOptions
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,11 @@ def read_pdf_pages(path: Path, options: ReadOptions = ReadOptions(), *,
     if len(doc) == 0:
         doc.close()
         raise CorruptFileError(path, "PDF has no pages")
+    try:
+        check_page_count(path, len(doc), options)
+    except TooManyPagesError:
+        doc.close()
+        raise
     engine = engine or default_engine()
     return run_ordered(_page_sources(path, doc, options, engine), options.jobs)
 
@@ -95,13 +100,30 @@ def _page_sources(path: Path, doc: pdfium.PdfDocument, options: ReadOptions,
                 yield Page(number=number, text=verdict.text, method="text-layer", words=layer_words(layer, verdict),
                            width=layer.width, height=layer.height)
                 continue
+            if image is None and _no_objects(doc, index):   # nothing drawn on it at all: not even rendered
+                yield blank_page(number)
+                continue
             if image is None:
                 image = render_page(path, doc, index, options.dpi)
+            if looks_blank(image):
+                yield blank_page(number)
+                continue
             yield partial(ocr_page, number, image, engine=engine, options=options, source=path)
     finally:
         if plumber is not None:
             plumber.close()
         doc.close()
+
+
+def _no_objects(doc: pdfium.PdfDocument, index: int) -> bool:
+    """True for a page with no page objects (no text, image or path): blank, whatever it renders to."""
+    page = doc[index]
+    try:
+        return next(iter(page.get_objects(max_depth=1)), None) is None
+    except pdfium.PdfiumError:
+        return False
+    finally:
+        page.close()
 
 
 def _open_plumber(path: Path) -> pdfplumber.PDF | None:

@@ -6,8 +6,9 @@ returns the page's new images; each can be switched off by name
 gains, on the rendered dev pages and on the real scans of
 ``../shared/corpus/scans`` (line-CER, digit-CER of tesseract's output)::
 
-    drop_colour -> upright -> upsample -> deskew -> clean_specks -> blank_page -> binarize
-    -> separate_blocks
+    drop_colour -> upright -> upsample -> deskew -> clean_specks -> binarize -> separate_blocks
+
+(Blank pages never get here: the readers skip them, ingest/images.py: looks_blank.)
 
 The re-read stages look at ``images.gray`` (the page with its colour ink,
 upright, upsampled and straight); tesseract is given ``images.ocr``.
@@ -369,29 +370,6 @@ def binarize(ctx: PageContext) -> PageImages:
     return dataclasses.replace(images, ocr=binarize_page(images.ocr))
 
 
-# --- blank pages --------------------------------------------------------------
-
-# A page with no dark mark at least BLANK_MARK_MM high is blank (the back of a
-# letter scanned with it, a separator sheet): tesseract is not run. A Thai letter at
-# 16 pt is about 2.5 mm high, dust and specks are under 1 mm; bleed-through from the
-# other side is lighter than BLANK_DARK. One mark (a hole punch, one word) is enough
-# for the page to be read.
-BLANK_MARK_MM = 1.2
-BLANK_DARK = 128
-
-
-def blank_page(ctx: PageContext) -> PageImages:
-    """Mark a page with no dark mark as blank; ocr_page then does not run tesseract on it."""
-    images = ctx.images
-    gray = cv2.GaussianBlur(np.asarray(images.ocr.convert("L")), (3, 3), 0)
-    ink = (gray < BLANK_DARK).astype(np.uint8)
-    if ink.mean() > 0.001:
-        return images
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    tall = int((stats[1:, cv2.CC_STAT_HEIGHT] >= BLANK_MARK_MM / 25.4 * images.dpi).sum())
-    return dataclasses.replace(images, blank=tall == 0)
-
-
 # --- blocks side by side -------------------------------------------------------
 
 # Tesseract's psm 4 takes the page for one column: a receipt stamp or the sender's
@@ -597,7 +575,6 @@ IMAGE_STAGES: tuple[tuple[str, ImageStage], ...] = (
     ("upsample", upsample),
     ("deskew", deskew),
     ("clean_specks", clean_specks),
-    ("blank_page", blank_page),
     ("binarize", binarize),
     ("separate_blocks", separate_blocks),
 )

@@ -32,19 +32,21 @@ from sqlite_utils import Database
 from saraban.core.errors import MissingFileError, SarabanError
 from saraban.db.store import (
     already_seen,
-    count_to_reprocess,
-    pages_to_reprocess,
+    content_key,
+    database_file,
+    documents_to_reprocess,
+    stored_pages,
     record_duplicate,
     record_failure,
-    save_document,
     save_mentions,
+    store_document,
     stored_path,
 )
 from saraban.ingest.triage import is_supported_name
 from saraban.pipeline import RunContext, sha256_file
 from saraban.progress import Progress
 from saraban.runner import IN_FLIGHT_PER_WORKER, Runner, Slot, in_order
-from saraban.tasks import Failed, describe_failure, extract_file, reextract_documents
+from saraban.tasks import Failed, describe_failure, extract_file, reextract_documents, reextract_stored
 
 STORED, SEEN, DUPLICATE, FAILED, REPROCESSED = "stored", "seen", "duplicate", "failed", "reprocessed"
 # Documents per reprocess task, at most: one task per document spent more on
@@ -192,6 +194,9 @@ def ingest_archive(db: Database, paths: Iterable[Path], runner: Runner, *, db_pa
                 error = MissingFileError(path, f"cannot read: {err.strerror or err}")
                 yield Slot(path, None, {"error": error, "root": root})
                 continue
+            if content_key(sha) is None:  # zero bytes: no content to share, each file fails on its own
+                yield Slot(path, (extract_file, (path, worker_ctx)), {"sha": sha})
+                continue
             known = in_flight[sha] > 0 or already_seen(db, sha)
             in_flight[sha] += 1
             yield Slot(path, None if known else (extract_file, (path, worker_ctx)), {"sha": sha, "root": root})
@@ -200,7 +205,7 @@ def ingest_archive(db: Database, paths: Iterable[Path], runner: Runner, *, db_pa
         for slot in in_order(runner, slots()):
             _store_file(db, slot, summary, progress)
             sha = slot.info.get("sha")
-            if sha is not None:
+            if sha in in_flight:
                 in_flight[sha] -= 1
                 if not in_flight[sha]:
                     del in_flight[sha]
@@ -237,7 +242,10 @@ def _store_file(db: Database, slot: Slot, summary: Summary, progress: Progress) 
         summary.add(_seen_again(db, path, sha, root))
         progress.update(1)
         return
-    save_document(db, result.doc, root=root)
+    if not store_document(db, result.doc, root=root).new:  # another run stored these bytes meanwhile: a copy noted
+        summary.add(DUPLICATE)
+        progress.update(1)
+        return
     summary.add(STORED)
     for page in result.doc.pages:
         summary.pages[page.method] += 1
@@ -270,11 +278,20 @@ def reprocess_store(db: Database, runner: Runner, *, all: bool = False, db_path:
     if progress is None:
         progress = Progress(None, label="saraban reprocess", unit="doc", enabled=False)
     summary = Summary("reprocess", db_path)
-    size = min(max(count_to_reprocess(db, all=all) // (runner.workers * IN_FLIGHT_PER_WORKER), 1), REPROCESS_BATCH)
+    todo_ids = documents_to_reprocess(db, all=all)
+    size = min(max(len(todo_ids) // (runner.workers * IN_FLIGHT_PER_WORKER), 1), REPROCESS_BATCH)
+    # workers on this machine read the pages themselves; a Dask cluster's may not see the file
+    db_file = database_file(db) if runner.local else None
+
+    def task(ids: list[str]) -> tuple[Any, tuple[Any, ...]]:
+        if db_file is not None:
+            return reextract_stored, (db_file, ids, ctx)
+        return reextract_documents, (list(stored_pages(db, ids)), ctx)
+
     # a slot's key names its documents, as a WorkerDiedError's path when one kills its worker
-    todo = (Slot(", ".join(d[0] for d in docs), (reextract_documents, (docs, ctx)),
-                 {"doc_ids": [d[0] for d in docs], "pages": [len(d[1]) for d in docs]})
-            for docs in _batches(pages_to_reprocess(db, all=all), size))
+    todo = (Slot(", ".join(d for d, _ in docs), task([d for d, _ in docs]),
+                 {"doc_ids": [d for d, _ in docs], "pages": [n for _, n in docs]})
+            for docs in _batches(todo_ids, size))
     with _run(summary, progress):
         for slot in in_order(runner, todo):
             doc_ids = slot.info["doc_ids"]

@@ -70,7 +70,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _read_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    """--ocr and --deskew: how every command that reads files reads their pages."""
+    """--ocr, --deskew and --max-pages: how every command that reads files reads their pages."""
+    f = click.option("--max-pages", type=click.IntRange(min=0), default=ReadOptions().max_pages, show_default=True,
+                     help="Refuse a PDF or image of more pages than this, before reading any (0: no limit).")(f)
     f = click.option("--deskew", is_flag=True, help="Straighten scanned pages before OCR.")(f)
     return click.option("--ocr", "ocr_mode", type=click.Choice(OCR_MODES), default=ReadOptions().ocr_mode,
                         show_default=True,
@@ -95,7 +97,7 @@ def _report(path: Path | str, err: BaseException) -> None:
 @_read_options
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="OCR this many pages at once (default: one per core).")
 def extract(paths: tuple[Path, ...], as_json: bool, as_text: bool, as_summary: bool,
-            ocr_mode: str, deskew: bool, jobs: int | None) -> None:
+            ocr_mode: str, deskew: bool, max_pages: int, jobs: int | None) -> None:
     """Read documents and print what they say (nothing is stored).
 
     A file that cannot be read gets one line on stderr naming it and the
@@ -111,7 +113,8 @@ def extract(paths: tuple[Path, ...], as_json: bool, as_text: bool, as_summary: b
 
     if as_json + as_text + as_summary > 1:
         raise click.UsageError("choose one of --json, --text and --summary")
-    ctx = RunContext(read=ReadOptions(ocr_mode=ocr_mode, deskew=deskew, jobs=jobs or os.cpu_count() or 1))
+    ctx = RunContext(read=ReadOptions(ocr_mode=ocr_mode, deskew=deskew, max_pages=max_pages,
+                                      jobs=jobs or os.cpu_count() or 1))
     failed = 0
     out = sys.stdout
     for path in paths:
@@ -187,7 +190,7 @@ def _open_db(db_path: Path):  # noqa: ANN202 - sqlite_utils.Database, imported l
 @_jobs_option
 @_dask_option
 @_progress_option
-def ingest(paths: tuple[Path, ...], db_path: Path, ocr_mode: str, deskew: bool, jobs: int,
+def ingest(paths: tuple[Path, ...], db_path: Path, ocr_mode: str, deskew: bool, max_pages: int, jobs: int,
            dask_address: str | None, progress: bool) -> None:
     """Extract documents and store them in SQLite (a folder means every supported file in it).
 
@@ -207,7 +210,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path, ocr_mode: str, deskew: bool, 
     from saraban.progress import Progress
 
     total = sum(1 for _ in expand_paths(paths)) if progress else None
-    ctx = RunContext(read=ReadOptions(ocr_mode=ocr_mode, deskew=deskew, jobs=jobs))
+    ctx = RunContext(read=ReadOptions(ocr_mode=ocr_mode, deskew=deskew, max_pages=max_pages, jobs=jobs))
     db = _open_db(db_path)
     try:
         with _runner(jobs if (total is None or total > 1) else 1, dask_address) as runner:
@@ -305,7 +308,7 @@ def serve(db_path: Path, port: int, host: str, reviewers: Path | None, root: boo
 @click.option("--duplicates", type=click.Path(file_okay=False, path_type=Path),
               help="Where copies of stored bytes go (default: duplicates/ beside INBOX).")
 def watch(inbox: Path, db_path: Path, settle: float, poll: bool, poll_interval: float, rescan: float,
-          jobs: int | None, ocr_mode: str, deskew: bool, once: bool, processed: Path | None, failed: Path | None,
+          jobs: int | None, ocr_mode: str, deskew: bool, max_pages: int, once: bool, processed: Path | None, failed: Path | None,
           duplicates: Path | None) -> None:
     """Store every document dropped into INBOX (and its subfolders) until stopped.
 
@@ -322,13 +325,14 @@ def watch(inbox: Path, db_path: Path, settle: float, poll: bool, poll_interval: 
     import signal
 
     from saraban.pipeline import RunContext
-    from saraban.watch import Folders, Watcher, WatcherBusyError, WatchSettings
+    from saraban.watch import LEFT, Folders, Watcher, WatcherBusyError, WatchSettings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     folders = Folders.beside(inbox, processed=processed, failed=failed, duplicates=duplicates)
     settings = WatchSettings(settle=settle, poll=poll, poll_interval=poll_interval, rescan=rescan,
                              jobs=jobs or os.cpu_count() or 1, once=once)
-    watcher = Watcher(db_path, folders, settings, RunContext(read=ReadOptions(ocr_mode=ocr_mode, deskew=deskew)))
+    watcher = Watcher(db_path, folders, settings, RunContext(read=ReadOptions(ocr_mode=ocr_mode, deskew=deskew,
+                                                                                   max_pages=max_pages)))
     previous = {sig: signal.signal(sig, lambda *_: watcher.stop()) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         tally = watcher.run()
@@ -341,8 +345,9 @@ def watch(inbox: Path, db_path: Path, settle: float, poll: bool, poll_interval: 
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     click.echo(f"saraban: {inbox}: {tally}", err=True)
-    if once:
-        sys.exit(exit_code(tally["failed"], sum(tally.counts.values()) - tally["failed"]))
+    if once:  # a file left in the inbox after an error counts as failed (issue 15)
+        failed = tally["failed"] + tally[LEFT]
+        sys.exit(exit_code(failed, sum(tally.counts.values()) - failed))
 
 
 def main() -> None:

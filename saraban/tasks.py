@@ -10,8 +10,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from saraban.core.errors import SarabanError, UnexpectedError
-from saraban.db.store import Mentions, PageLayout, StoredDocument, mention_rows, page_words
+from saraban.db.store import Mentions, PageLayout, StoredDocument, mention_rows, open_reader, page_words, stored_pages
 from saraban.pipeline import PAGE_BREAK, RunContext, process_file, process_text
 
 
@@ -34,6 +36,11 @@ class Extracted:
 def portable_error(path: Path | str, err: BaseException) -> BaseException:
     """``err`` itself when it survives pickling (Saraban's errors do, ``SarabanError.__reduce__``),
     else ``UnexpectedError`` with its type and message: what a worker sends back."""
+    if isinstance(err, SarabanError):
+        # a fresh copy, without the library error it was raised from: where tblib's pickling
+        # support is installed (dask.multiprocessing does it on import; Datasette's plugins
+        # import that), a pickled exception takes its __cause__ along, and lxml's do not pickle
+        err = type(err)(err.path, err.reason)
     try:
         pickle.loads(pickle.dumps(err))
     except Exception:  # noqa: BLE001 - an exception whose arguments do not pickle (lxml's, say)
@@ -60,6 +67,23 @@ def extract_file(path: Path, ctx: RunContext) -> Extracted | Failed:
     except Exception as err:  # noqa: BLE001 - the edge: the writer records the failure, the run goes on
         return Failed(portable_error(path, err))
     return Extracted(result.stored(words=words), seconds, time.perf_counter() - started - seconds)
+
+
+# Each worker's read-only connection to the store it re-extracts, by file.
+_READERS: dict[str, Database] = {}
+
+
+def reextract_stored(db_file: str, doc_ids: list[str], ctx: RunContext) -> list[Mentions | Failed]:
+    """Reprocess on this machine: the worker reads the documents' stored pages itself, then as below.
+
+    The writer hands over only ids: reading and pickling every page's text in
+    the one writer took a tenth of a 2-core reprocess (bench/archive.py).
+    WAL lets the worker read while the writer writes; reprocess writes no page.
+    """
+    db = _READERS.get(db_file)
+    if db is None:
+        db = _READERS[db_file] = open_reader(db_file)
+    return reextract_documents(list(stored_pages(db, doc_ids)), ctx)
 
 
 def reextract_documents(docs: list[tuple[str, list[int], list[str], list[PageLayout]]],

@@ -19,7 +19,7 @@ from saraban.core.options import ReadOptions
 from saraban.ingest.ocr import STAGE_NAMES, EngineError, OcrEngine, OcrResult, ocr_page
 from saraban.ingest.page_context import PageContext
 from saraban.ingest.preprocess import (
-    DESKEW_MIN_ANGLE, IMAGE_STAGES, blank_page, clean_specks, drop_colour, page_images, skew_angle, upsample,
+    DESKEW_MIN_ANGLE, IMAGE_STAGES, clean_specks, drop_colour, page_images, skew_angle, upsample,
 )
 from saraban.ingest.stages import REPAIR_STAGES, TEXT_STAGES, Fix, merge_fixes
 
@@ -106,16 +106,6 @@ def test_a_page_image_that_cannot_be_decoded_is_a_failed_page(tmp_path):
     (tmp_path / "cut.png").write_bytes(data[: len(data) // 2])
     page = ocr_page(4, Image.open(tmp_path / "cut.png"), engine=FixedEngine(), source="scan.tif")
     assert page.method == "failed" and "truncated" in page.error
-
-
-def test_a_blank_page_is_not_read():
-    blank = Image.new("L", (2480, 3508), 250)
-    blank.info["dpi"] = (300, 300)
-    ImageDraw.Draw(blank).point([(100, 100), (900, 2000), (901, 2000)], fill=0)   # dust
-    engine = FixedEngine()
-    page = ocr_page(1, blank, engine=engine)
-    assert engine.calls == 0 and page.text == "" and page.method == "ocr"
-    assert ocr_page(1, page_image("x"), engine=engine).text == engine.text           # one mark: read
 
 
 # --- the stages can be seen and switched off ------------------------------------
@@ -265,11 +255,6 @@ def test_columns_whose_lines_line_up_stay_side_by_side():
     engine.read = lambda image, langs: seen.append(image) or OcrResult("")
     ocr_page(1, _header_with_stamp(aligned=True), engine=engine)
     assert seen[0].size == (2480, 1400)
-
-
-def test_blank_page_stage_sees_ink():
-    ctx = _context(page_image(LETTER))
-    assert not blank_page(ctx).blank
 
 
 # --- fuzz: crops of real scans through every stage -----------------------------

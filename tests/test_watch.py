@@ -453,12 +453,14 @@ def test_kill_9_mid_way_loses_nothing_and_stores_nothing_twice(tmp_path, samples
     ok = Counter(r["sha256"] for r in rows if r["status"] == "ok")
     failed = Counter(r["sha256"] for r in rows if r["status"] == "failed")
     good = {sha[r] for r in drops if r not in broken and r not in pdfs}
-    bad = {sha[r] for r in broken}
+    bad = {sha[r] for r in broken if broken[r]}
+    empties = [r for r in broken if not broken[r]]   # zero bytes name no content: a row each, no sha256 (issue 15)
     stored_as = {r["sha256"]: (r["status"], r["error"]) for r in rows}
     assert set(ok) - {sha[r] for r in pdfs} == good, [(r, stored_as.get(sha[r])) for r in drops if sha[r] in good - set(ok)]
-    assert set(failed) - {sha[r] for r in pdfs} == bad
+    assert set(failed) - {sha[r] for r in pdfs} - {None} == bad
+    assert failed.pop(None) == len(empties)
     assert all(n == 1 for n in (ok + failed).values())
-    assert len(rows) == len(good) + len(bad) + len(pdfs)  # a PDF is stored, or failed (no PDF reader here)
+    assert len(rows) == len(good) + len(bad) + len(empties) + len(pdfs)  # a PDF is stored, or failed
     for rel in pdfs:
         assert already_seen(db, sha[rel]) == (placed[rel][0].is_relative_to(folders.processed))
 
@@ -702,3 +704,216 @@ def test_the_filter_never_takes_a_name_outside_the_inbox_or_hidden(rel):
         assert not str(inside).startswith("..")
         assert not any(part.startswith(".") for part in inside.parts)
         assert is_wanted_name(inside.name)
+
+
+# --- issue 15: long names, errors that leave a file, empty files -----------------------------------
+
+def _rows_name_written_paths(db_path: Path) -> None:
+    db = open_store(db_path)
+    for table in ("documents", "copies"):
+        for row in db[table].rows:
+            assert os.path.exists(row["path"]), f"{table} names {row['path']}, which was never written"
+
+
+@pytest.mark.issue(15)
+def test_long_thai_names_are_cut_to_fit_and_every_file_is_filed(tmp_path, samples):
+    """Names of 250-254 bytes of Thai: the -N suffix and the .error.txt note must still fit in 255 bytes."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    names = ["ก" * 82 + "ข.txt", "หนังสือเวียน" * 6 + "กขคงจฉชซฌญ.txt"]   # 253 and 250 bytes
+    assert all(250 <= len(n.encode()) <= 254 for n in names)
+    for name, sample in zip(names, samples):
+        (inbox / name).write_bytes(sample.read_bytes())
+    _run_once(inbox, tmp_path / "s.db")
+    # the same names again, other content: -1; a copy of stored bytes; a file that fails, with a note
+    for name, sample in zip(names, samples[2:]):
+        (inbox / name).write_bytes(sample.read_bytes())
+    (inbox / ("ซ้ำ" * 27 + "ค.txt")).write_bytes(samples[0].read_bytes())          # 250 bytes
+    (inbox / ("ผิด" * 27 + "ง.txt")).write_bytes(b"\xfd caf\xe9 " * 20)
+    folders, tally = _run_once(inbox, tmp_path / "s.db")
+    assert (tally[STORED], tally[DUPLICATE], tally[FAILED]) == (2, 1, 1), tally
+    assert not any(inbox.iterdir())
+    filed = [p for out in folders.outputs for p in out.rglob("*") if p.is_file()]
+    assert len(filed) == 4 + 2 + 1          # 4 stored, 1 duplicate, 1 failed and its note
+    assert all(len(p.name.encode()) <= 255 for p in filed)
+    cut = [p.name for p in filed if p.name.endswith("-1.txt")]
+    assert len(cut) == 2 and all(n.startswith(("กกกก", "หนังสือเวียน")) for n in cut)
+    failed = next(p for p in filed if p.parent.parent == folders.failed and p.suffix == ".txt"
+                  and not p.name.endswith(ERROR_SUFFIX))
+    assert note_path(failed).exists() and len(note_path(failed).name.encode()) <= 255
+    _rows_name_written_paths(tmp_path / "s.db")
+
+
+@pytest.mark.issue(15)
+def test_a_file_that_cannot_be_moved_is_left_named_and_counted(tmp_path, samples, monkeypatch):
+    """An error of the machine (a disk full at processed/): the file stays, no row names a place it is not,
+    the log says why in one line, and --once does not say "no files" (issue 15)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "memo.txt").write_bytes(samples[0].read_bytes())
+    real_link = os.link
+
+    def full_disk(src, dest, **kw):
+        if "processed" in str(dest):
+            raise OSError(28, "No space left on device", str(dest))
+        return real_link(src, dest, **kw)
+
+    monkeypatch.setattr(os, "link", full_disk)
+    from click.testing import CliRunner
+    from saraban.cli import cli
+
+    result = CliRunner().invoke(cli, ["watch", str(inbox), "--db", str(tmp_path / "s.db"), "--once",
+                                      "--settle", "0.1", "--jobs", "1"])
+    assert result.exit_code == 3, result.output
+    assert "no files" not in result.output and "1 left in the inbox" in result.output
+    assert (inbox / "memo.txt").exists()
+    _rows_name_written_paths(tmp_path / "s.db")
+    assert open_store(tmp_path / "s.db")["documents"].count == 0
+    monkeypatch.setattr(os, "link", real_link)                 # space again: the next run files it
+    folders, tally = _run_once(inbox, tmp_path / "s.db")
+    assert tally[STORED] == 1 and not (inbox / "memo.txt").exists()
+    _rows_name_written_paths(tmp_path / "s.db")
+
+
+@pytest.mark.issue(15)
+def test_two_empty_files_are_two_failures_each_with_its_note(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.pdf").write_bytes(b"")
+    (inbox / "b.txt").write_bytes(b"")
+    folders, tally = _run_once(inbox, tmp_path / "s.db")
+    assert tally[FAILED] == 2
+    rows = sorted(Path(r["path"]).name for r in open_store(tmp_path / "s.db")["documents"].rows)
+    assert rows == ["a.pdf", "b.txt"]
+    assert sorted(p.name for p in folders.failed.rglob("*" + ERROR_SUFFIX)) == ["a.pdf.error.txt", "b.txt.error.txt"]
+
+
+@pytest.mark.issue(15)
+def test_a_link_placed_before_a_crash_but_never_stored_is_undone(tmp_path, samples):
+    """Placed at processed/ (a hard link), killed before the commit: the restart removes the link, stores once."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    memo = inbox / "memo.txt"
+    memo.write_bytes(samples[0].read_bytes())
+    folders = Folders.beside(inbox)
+    placed = plan_destination(folders.processed, Path("memo.txt"))
+    placed.parent.mkdir(parents=True)
+    os.link(memo, placed)                                     # ...killed here
+    folders, tally = _run_once(inbox, tmp_path / "s.db")
+    assert tally[STORED] == 1 and tally[RESUMED] == 0
+    db = open_store(tmp_path / "s.db")
+    assert [r["path"] for r in db["documents"].rows] == [str(placed)] and placed.exists() and not memo.exists()
+
+
+@pytest.mark.issue(15)
+@pytest.mark.parametrize("kind", ["pdf", "png", "jpg", "tif"])
+def test_cut_short_files_are_recognised(tmp_path, kind):
+    import numpy as np
+    from PIL import Image
+
+    from ingest_fixtures import page_image, text_pdf
+    from saraban.ingest.triage import cut_short
+
+    whole = tmp_path / f"whole.{kind}"
+    if kind == "pdf":
+        text_pdf(whole, ["ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔", "หน้าสอง"])
+    elif kind == "tif":
+        frames = [Image.fromarray(np.asarray(page_image(t))) for t in ("หนึ่ง", "สอง")]
+        frames[0].save(whole, save_all=True, append_images=frames[1:], dpi=(300, 300))
+    else:
+        page_image("ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔").save(whole)
+    assert cut_short(whole) is None
+    data = whole.read_bytes()
+    for share in (0.2, 0.5, 0.95):
+        part = tmp_path / f"part.{kind}"
+        part.write_bytes(data[: int(len(data) * share)])
+        assert cut_short(part) is not None, share
+
+
+@pytest.mark.issue(15)
+def test_a_copy_that_stalls_half_way_is_waited_for_not_stored_cut_short(tmp_path):
+    """Issue 15: with --settle 2, a copy that paused 5 s half-way was stored with half its content."""
+    from ingest_fixtures import text_pdf
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    whole = text_pdf(tmp_path / "whole.pdf", ["ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔", "ลงวันที่ ๑๗ มีนาคม ๒๕๖๗ หน้าสุดท้าย"])
+    data = whole.read_bytes()
+    copy = inbox / "letter.pdf"
+    watcher = Watcher(tmp_path / "s.db", Folders.beside(inbox),
+                      WatchSettings(settle=0.2, poll=True, poll_interval=0.2, jobs=1, cut_wait=60))
+    probe = inbox / "probe.txt"                              # filed once the watcher is at work
+    probe.write_text("ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔", encoding="utf-8")
+    out = {}
+    thread = threading.Thread(target=lambda: out.setdefault("tally", watcher.run()))
+    thread.start()
+    try:
+        deadline = time.monotonic() + 180
+        while probe.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not probe.exists()
+        copy.write_bytes(data[: len(data) // 2])             # the copy stalls half-way...
+        time.sleep(3.0)                                      # ...settled (0.2 s) long ago, still cut short
+        with copy.open("ab") as fh:                          # ...and goes on through the same file
+            fh.write(data[len(data) // 2:])
+        deadline = time.monotonic() + 120
+        while copy.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        watcher.stop()
+        thread.join(timeout=60)
+    tally = out["tally"]
+    assert tally[STORED] == 2 and tally[FAILED] == 0
+    db = open_store(tmp_path / "s.db")
+    (row,) = db["documents"].rows_where("path like ?", ["%letter.pdf"])
+    assert row["page_count"] == 2 and row["sha256"] == hashlib.sha256(data).hexdigest()
+    assert Path(row["path"]).read_bytes() == data
+
+
+@pytest.mark.issue(15)
+def test_a_file_cut_short_for_good_is_read_as_it_is_after_waiting(tmp_path):
+    from ingest_fixtures import text_pdf
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    data = text_pdf(tmp_path / "whole.pdf", ["ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔"]).read_bytes()
+    (inbox / "letter.pdf").write_bytes(data[: len(data) // 2])
+    started = time.monotonic()
+    folders, tally = _run_once(inbox, tmp_path / "s.db", cut_wait=2)
+    assert time.monotonic() - started >= 2
+    assert tally[STORED] + tally[FAILED] == 1 and not any(inbox.iterdir())
+
+
+@pytest.mark.issue(15)
+def test_a_file_that_changes_after_it_was_stored_is_stored_again_as_a_new_version(tmp_path, samples, monkeypatch):
+    """The copier writes on through the same file after the move: the new content supersedes the stored one."""
+    import saraban.watch.loop as loop
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    memo = inbox / "memo.txt"
+    first = "ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔\n"
+    memo.write_text(first, encoding="utf-8")
+    real_unlink = loop.unlink_source
+    later = "เรื่อง ขอเชิญประชุม ลงวันที่ ๑๗ มีนาคม ๒๕๖๗\n"
+
+    def unlink_while_written(src):
+        real_unlink(src)
+        dest = next((tmp_path / "processed").rglob("memo.txt"))
+        if dest.stat().st_size == len(first.encode()):
+            time.sleep(0.01)
+            with dest.open("a", encoding="utf-8") as fh:   # the rest arrives just after the move
+                fh.write(later)
+
+    monkeypatch.setattr(loop, "unlink_source", unlink_while_written)
+    folders, tally = _run_once(inbox, tmp_path / "s.db")
+    assert (tally[STORED], tally[loop.NEW_VERSION]) == (1, 1)
+    db = open_store(tmp_path / "s.db")
+    (old,) = db["documents"].rows_where("supersedes is null")
+    (new,) = db["documents"].rows_where("supersedes is not null")
+    assert old["status"] == "superseded" and new["status"] == "ok" and new["supersedes"] == old["doc_id"]
+    assert old["path"] == new["path"] and Path(new["path"]).read_text(encoding="utf-8") == first + later
+    assert new["sha256"] == hashlib.sha256((first + later).encode()).hexdigest()
+    assert db["pages"].count_where("doc_id = ?", [old["doc_id"]]) == 0
+    (page,) = db["pages"].rows_where("doc_id = ?", [new["doc_id"]])
+    assert "ขอเชิญประชุม" in page["text"]

@@ -42,7 +42,12 @@ class EncryptedPdfError(SarabanError):
 
 
 class TooLargeError(SarabanError):
-    """An image too large to decode safely (a decompression bomb)."""
+    """A file too large to read safely: an image of too many pixels, an Office package whose
+    parts inflate too far (a decompression bomb), a document of more pages than the run allows."""
+
+
+class TooManyPagesError(TooLargeError):
+    """A document of more pages than ``ReadOptions.max_pages`` (a runaway file in the watched folder)."""
 
 
 class EncodingError(SarabanError):

@@ -9,6 +9,6 @@
 from __future__ import annotations
 
 from saraban.watch.filing import Folders
-from saraban.watch.loop import DUPLICATE, FAILED, RESUMED, STORED, Tally, Watcher, WatcherBusyError, WatchSettings
+from saraban.watch.loop import DUPLICATE, FAILED, LEFT, NEW_VERSION, RESUMED, STORED, Tally, Watcher, WatcherBusyError, WatchSettings
 
-__all__ = ["DUPLICATE", "FAILED", "RESUMED", "STORED", "Folders", "Tally", "WatchSettings", "Watcher", "WatcherBusyError"]
+__all__ = ["DUPLICATE", "FAILED", "LEFT", "NEW_VERSION", "RESUMED", "STORED", "Folders", "Tally", "WatchSettings", "Watcher", "WatcherBusyError"]

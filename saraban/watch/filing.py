@@ -4,19 +4,32 @@ Each file leaves the inbox for exactly one of three folders (beside the inbox
 by default), under the day it was handled and its path inside the inbox:
 ``processed/2026-11-23/กองคลัง/memo.pdf``, ``duplicates/...`` (the same bytes
 are stored already) or ``failed/...`` with a note ``memo.pdf.error.txt``.
-A name already taken gets ``-1``, ``-2``... before its ending.
+A name already taken gets ``-1``, ``-2``... before its ending; a name that
+would then pass NAME_MAX bytes (with its note's ``.error.txt``) is cut on a
+character boundary, its ending kept (issue 15).
+
+A file is *placed* at its destination (:func:`place_file`: a hard link, or a
+copy where the disk has none) before the database names it there, and only
+then unlinked from the inbox (:func:`unlink_source`): a row never names a path
+that was not written.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import os
 import re
 import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 ERROR_SUFFIX = ".error.txt"
+# Bytes in one file name: ext4, XFS, Btrfs and ZFS take 255 bytes, NTFS and SMB shares 255
+# UTF-16 units (at least 255 bytes of UTF-8). A Thai character is 3 bytes in UTF-8, so
+# 85 of them fill a name.
+NAME_MAX = 255
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,17 +71,47 @@ def _taken(path: Path, with_note: bool) -> bool:
     return os.path.lexists(path) or (with_note and os.path.lexists(note_path(path)))
 
 
+def fit_name(stem: str, tail: str, limit: int = NAME_MAX) -> str:
+    """``stem + tail``, the stem cut on a character boundary so the name's UTF-8 fits in ``limit`` bytes.
+
+    >>> fit_name("หนังสือเวียน", "-1.pdf", limit=20)
+    'หนัง-1.pdf'
+    >>> len(fit_name("ก" * 84, "-12.pdf").encode())   # 82 whole characters: 246 + 7 bytes
+    253
+    """
+    room = limit - len(tail.encode())
+    if len(stem.encode()) <= room:
+        return stem + tail
+    return stem.encode()[:max(room, 0)].decode("utf-8", errors="ignore") + tail
+
+
+def destination_name(rel: Path, n: int = 0, *, with_note: bool = False) -> str:
+    """The ``n``-th name :func:`plan_destination` tries for ``rel``: its own, then ``NAME-n.ext``, fitted.
+
+    ``with_note``: room is kept for the failure note's ``.error.txt``.
+
+    >>> destination_name(Path("memo.pdf"), 2)
+    'memo-2.pdf'
+    >>> name = destination_name(Path("ก" * 84 + ".pdf"), 0, with_note=True)
+    >>> len((name + ERROR_SUFFIX).encode()) <= NAME_MAX, name.endswith(".pdf")
+    (True, True)
+    """
+    limit = NAME_MAX - (len(ERROR_SUFFIX.encode()) if with_note else 0)
+    return fit_name(rel.stem, (f"-{n}" if n else "") + rel.suffix, limit)
+
+
 def plan_destination(root: Path, rel: Path, *, day: str | None = None, with_note: bool = False) -> Path:
     """A free name for ``rel`` under ``root/DAY/``: ``rel`` itself, else ``NAME-1.ext``, ``NAME-2.ext``...
 
-    ``with_note``: the failure note beside it must be free too.
+    Every name fits in NAME_MAX bytes (:func:`destination_name`). ``with_note``:
+    the failure note beside it must be free, and fit, too.
     """
     folder = root / (day or today()) / rel.parent
-    candidate = folder / rel.name
     n = 0
+    candidate = folder / destination_name(rel, n, with_note=with_note)
     while _taken(candidate, with_note):
         n += 1
-        candidate = folder / f"{rel.stem}-{n}{rel.suffix}"
+        candidate = folder / destination_name(rel, n, with_note=with_note)
     return candidate
 
 
@@ -91,7 +134,9 @@ def is_planned_for(dest: Path, root: Path, rel: Path) -> bool:
     if len(parts) < 2 or Path(*parts[1:-1]) != rel.parent:
         return False
     name = parts[-1]
-    return name == rel.name or re.fullmatch(re.escape(rel.stem) + r"-\d+" + re.escape(rel.suffix), name) is not None
+    numbered = re.search(r"-(\d+)" + re.escape(rel.suffix) + "$", name)
+    tries = {0, int(numbered.group(1))} if numbered else {0}
+    return any(name == destination_name(rel, n, with_note=note) for n in tries for note in (False, True))
 
 
 def note_path(dest: Path) -> Path:
@@ -103,10 +148,15 @@ def write_note(dest: Path, text: str) -> Path:
     """Write the failure note for ``dest`` whole or not at all (temporary name, then rename)."""
     note = note_path(dest)
     note.parent.mkdir(parents=True, exist_ok=True)
-    tmp = note.with_name(f".{note.name}.saraban-tmp")
+    tmp = _tmp_path(note)
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, note)
     return note
+
+
+def _tmp_path(dest: Path) -> Path:
+    """A hidden name beside ``dest`` to write it under first (short: ``dest``'s own name may fill NAME_MAX)."""
+    return dest.with_name(f".saraban-{uuid.uuid4().hex[:12]}.tmp")
 
 
 # Errors from os.link on disks or shares that have no hard links.
@@ -144,15 +194,53 @@ def move_file(src: Path, dest: Path) -> Path:
     except OSError as err:
         if err.errno != errno.EXDEV:
             raise
-    tmp = dest.with_name(f".{dest.name}.saraban-tmp")
-    with open(src, "rb") as fin, open(tmp, "wb") as fout:
-        shutil.copyfileobj(fin, fout, 1 << 20)
-        fout.flush()
-        os.fsync(fout.fileno())
-    shutil.copystat(src, tmp)
-    os.rename(tmp, dest)
+    _copy_into_place(src, dest)
     os.unlink(src)
     return dest
+
+
+def _copy_into_place(src: Path, dest: Path) -> None:
+    """Copy ``src`` to a hidden name beside ``dest``, sync it, and link it into place (never over a file)."""
+    tmp = _tmp_path(dest)
+    try:
+        with open(src, "rb") as fin, open(tmp, "wb") as fout:
+            shutil.copyfileobj(fin, fout, 1 << 20)
+            fout.flush()
+            os.fsync(fout.fileno())
+        shutil.copystat(src, tmp)
+        if os.path.lexists(dest):
+            raise FileExistsError(errno.EEXIST, "destination exists", str(dest))
+        os.rename(tmp, dest)
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+
+
+def place_file(src: Path, dest: Path) -> Path:
+    """Put ``src``'s bytes at ``dest`` (which must not exist) and keep ``src``: the first half of a move.
+
+    A hard link (the same inode: a crash leaves one file under two names,
+    which :func:`find_linked` finds on restart), or a synced copy where the
+    disk has no hard links. :func:`unlink_source` is the second half, taken
+    once the database names ``dest``.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dest, follow_symlinks=False)
+        return dest
+    except FileExistsError:
+        raise
+    except OSError as err:
+        if err.errno not in _NO_LINKS:
+            raise
+    _copy_into_place(src, dest)
+    return dest
+
+
+def unlink_source(src: Path) -> None:
+    """The second half of a move: the inbox's name goes (already gone is fine)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(src)
 
 
 def find_linked(src: Path, roots: tuple[Path, ...], rel: Path, *, day: str | None = None) -> Path | None:

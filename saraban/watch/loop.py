@@ -36,17 +36,43 @@ from pathlib import Path
 from typing import Any
 
 from saraban.core.errors import SarabanError, WorkerDiedError
-from saraban.db.store import STATUS_OK, already_seen, document_for, open_store, record_duplicate, record_failure, save_document
+from saraban.db.store import (
+    STATUS_OK,
+    already_seen,
+    document_for,
+    open_store,
+    path_recorded,
+    record_duplicate,
+    record_failure,
+    store_document,
+    store_version,
+)
+from saraban.ingest.triage import cut_short
 from saraban.pipeline import RunContext, sha256_file
 from saraban.runner import WARM_EXTRACTORS, WARM_WORDS, PoolRunner
 from saraban.tasks import Extracted, Failed, extract_file
-from saraban.watch.filing import Folders, find_linked, is_planned_for, move_file, note_path, plan_destination, write_note
+from saraban.watch.filing import (
+    Folders,
+    find_linked,
+    is_planned_for,
+    move_file,
+    note_path,
+    place_file,
+    plan_destination,
+    unlink_source,
+    write_note,
+)
 from saraban.watch.filter import is_ignored_dir_name, is_safe_file, is_wanted_name, is_wanted_path, relative_to_inbox
 from saraban.watch.tracker import DEFAULT_SETTLE_S, Signature, StabilityTracker
 
 log = logging.getLogger("saraban.watch")
 
 STORED, RESUMED, DUPLICATE, FAILED = "stored", "resumed", "duplicate", "failed"
+# A file that changed after it was stored, stored again as a new version (db.store.store_version).
+NEW_VERSION = "new version"
+# Files left in the inbox when a run ends, after an error that is no one file's fault
+# (a disk full, an output folder not writable): the next run retries them.
+LEFT = "left in the inbox"
 # What an extraction process answers for a file that changed while it was read.
 CHANGED = "changed"
 
@@ -61,6 +87,7 @@ class WatchSettings:
     rescan: float = 60.0              # seconds between safety-net scans when events are used
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # extraction processes
     once: bool = False                # handle what is in the inbox now, then return
+    cut_wait: float = 300.0           # seconds a file that looks cut short waits for the rest (CUT_WAIT_S)
 
 
 @dataclass(slots=True, eq=False)
@@ -73,6 +100,7 @@ class _Job:
     settled_at: float
     sha: str | None = None
     planned_failed: Path | None = None  # a failure destination a crashed run already recorded
+    supersedes: str | None = None       # a stored file that changed since: the doc_id of its stored version
 
 
 @dataclass(slots=True)
@@ -101,10 +129,20 @@ def _extract(path: Path, sig: Signature, ctx: RunContext) -> Extracted | Failed 
     return CHANGED if Signature.of(path) != sig else out
 
 
-def _hash(path: Path, sig: Signature) -> str | None:
-    """The file's sha256, or None if it changed before or while it was read."""
+@dataclass(frozen=True, slots=True)
+class _CutShort:
+    """What :func:`_hash` answers for a file whose format says it ends later (ingest.triage.cut_short)."""
+
+    reason: str
+
+
+def _hash(path: Path, sig: Signature, check_end: bool = True) -> str | _CutShort | None:
+    """The file's sha256; None if it changed before or while it was read; _CutShort if it looks cut short."""
     if Signature.of(path) != sig:
         return None
+    reason = cut_short(path) if check_end else None
+    if reason is not None:
+        return _CutShort(reason)
     sha = sha256_file(path)
     return sha if Signature.of(path) == sig else None
 
@@ -130,6 +168,9 @@ class Watcher:
         self._sha_active: dict[str, _Job] = {}           # one file per content at a time
         self._sha_waiting: dict[str, list[_Job]] = {}
         self._stopping = False
+        self._left: set[Path] = set()                    # files an error left in the inbox (LEFT)
+        self._cut: dict[Path, tuple[Signature, float]] = {}   # files that look cut short: since when
+        self._versions: dict[Path, str] = {}             # stored files still changing: their stored doc_id
         self._runner: PoolRunner | None = None
         self._db = None
 
@@ -182,8 +223,10 @@ class Watcher:
                     self._scan(self.folders.inbox)
                     next_scan = time.monotonic() + interval
                 for path, sig in self._tracker.pop_stable():
-                    with _left_for_next_scan(path):
+                    try:
                         self._start(path, sig)
+                    except Exception as err:  # never stop for one file: log it, leave it, retry at the next scan
+                        self._leave(path, err)
                 self._dispatch()
         finally:
             if observer is not None:
@@ -192,6 +235,7 @@ class Watcher:
             self._hasher.shutdown(wait=False, cancel_futures=True)
             self._runner.close(wait=False)  # a long OCR job is redone after restart, not waited for
             self._db.close()
+        self._count_left()
         return self.tally
 
     # finding files ---------------------------------------------------------------
@@ -262,28 +306,66 @@ class Watcher:
                     self._hashed(job, fut)
                 else:
                     self._extracted(job, fut)
-            except Exception:  # never stop for one file: log it, leave it, retry at the next scan
-                log.exception("%s: left in the inbox, retried at the next scan", job.rel)
-                with _left_for_next_scan(job.path):
+            except Exception as err:  # never stop for one file: log it, leave it, retry at the next scan
+                self._leave(job.path, err)
+                try:
                     self._finish(job)
+                except Exception as later:
+                    self._leave(job.path, later)
 
     # settled -> hashed -> pre-checked ------------------------------------------------
     def _start(self, path: Path, sig: Signature) -> None:
+        if path in self._versions:
+            self._start_version(path, sig)
+            return
         if not is_safe_file(path, self.folders.inbox) or Signature.of(path) != sig:
             return
         rel = relative_to_inbox(path, self.folders.inbox)
         job = _Job(path=path, rel=rel, sig=sig, settled_at=time.monotonic())
-        fut = self._hasher.submit(_hash, path, sig)
+        seen = self._cut.get(path)
+        waited = seen is not None and seen[0] == sig and time.monotonic() - seen[1] >= self.settings.cut_wait
+        fut = self._hasher.submit(_hash, path, sig, not waited)
         self._busy[path] = job
         fut.add_done_callback(lambda f: self._queue.put(("hashed", job, f)))
 
     def _hashed(self, job: _Job, fut: Future) -> None:
         sha = fut.result()
+        if isinstance(sha, _CutShort):
+            self._wait_for_the_rest(job, sha.reason)
+            return
         if sha is None:
             self._retrack(job)
             return
+        if job.path in self._cut and job.supersedes is None:
+            if self._cut.pop(job.path)[0] == job.sig:
+                log.warning("%s: still looks cut short after %.0f s unchanged: read as it is", job.rel,
+                            self.settings.cut_wait)
         job.sha = sha
         self._precheck(job)
+
+    def _wait_for_the_rest(self, job: _Job, reason: str) -> None:
+        """A file that settled but looks cut short (a copy that stalled): wait, do not fail (issue 15).
+
+        It is looked at again each time it settles; unchanged for
+        ``settings.cut_wait`` seconds, it is read as it is (a file damaged for
+        good then fails as such, or is read as far as it goes).
+        """
+        seen = self._cut.get(job.path)
+        if seen is None or seen[0] != job.sig:
+            self._cut[job.path] = (job.sig, time.monotonic())
+            log.info("%s: looks cut short (%s): waiting for the rest", job.rel, reason)
+        self._retrack(job)
+
+    def _start_version(self, path: Path, sig: Signature) -> None:
+        """A stored file that changed after it was stored has settled: read it again, as a new version."""
+        if Signature.of(path) != sig:
+            self._tracker.touch(path)
+            return
+        rel = relative_to_inbox(path, self.folders.processed) or Path(path.name)
+        job = _Job(path=path, rel=rel, sig=sig, settled_at=time.monotonic(), supersedes=self._versions[path])
+        fut = self._hasher.submit(_hash, path, sig)
+        self._busy[path] = job
+        fut.add_done_callback(lambda f: self._queue.put(("hashed", job, f)))
 
     def _precheck(self, job: _Job) -> None:
         """Pre-checks in order: same file still? another copy in flight? half-moved? bytes stored?"""
@@ -293,11 +375,20 @@ class Watcher:
         if job.sha in self._sha_active:
             self._sha_waiting.setdefault(job.sha, []).append(job)
             return
+        if job.supersedes is not None:  # a new version of a stored file: read it where it is
+            self._sha_active[job.sha] = job
+            heapq.heappush(self._ready, (job.sig.size, next(self._seq), job))
+            return
         linked = find_linked(job.path, self.folders.outputs, job.rel)
-        if linked is not None:  # a crash came between the two halves of a move
-            os.unlink(job.path)
+        if linked is not None and path_recorded(self._db, linked):  # a crash between commit and unlink
+            unlink_source(job.path)
             self._done(job, RESUMED, linked)
             return
+        if linked is not None:  # placed, and a crash came before the commit: the place is undone
+            log.info("%s: a link left at %s before a crash, never stored, is removed", job.rel, linked)
+            os.unlink(linked)
+            with contextlib.suppress(FileNotFoundError):
+                note_path(linked).unlink()
         row = document_for(self._db, job.sha)
         if row is not None and _same_file(Path(row["path"]), job.path):  # linked there before a crash
             os.unlink(job.path)
@@ -309,9 +400,9 @@ class Watcher:
                 move_file(job.path, stored)  # stored before a crash, not yet moved
                 self._done(job, RESUMED, stored, doc_id=row["doc_id"])
             else:
-                dest = plan_destination(self.folders.duplicates, job.rel)
+                dest = place_file(job.path, plan_destination(self.folders.duplicates, job.rel))
                 doc_id = record_duplicate(self._db, dest, job.sha, root=self.folders.duplicates.parent)
-                move_file(job.path, dest)
+                unlink_source(job.path)
                 self._done(job, DUPLICATE, dest, doc_id=doc_id)
             return
         if row is not None:  # failed before: retried; reuse its destination if a crash left it unused
@@ -331,8 +422,8 @@ class Watcher:
                 continue
             try:
                 fut = self._runner.submit(_extract, job.path, job.sig, self.ctx, key=job.path)
-            except Exception:
-                log.exception("%s: left in the inbox, retried at the next scan", job.rel)
+            except Exception as err:
+                self._leave(job.path, err)
                 self._finish(job)
                 continue
             self._extracting.add(job)
@@ -352,6 +443,9 @@ class Watcher:
                 isinstance(out, Extracted) and out.doc.sha256 != job.sha):
             self._retrack(job)
             return
+        if job.supersedes is not None:
+            self._store_version(job, out)
+            return
         if isinstance(out, Failed):
             self._fail(job, out.error, seconds=None)
             return
@@ -359,40 +453,83 @@ class Watcher:
 
     # storing and filing --------------------------------------------------------------
     def _store(self, job: _Job, out: Extracted) -> None:
-        """Commit the document with its planned home, then move the file there."""
+        """Place the file at its planned home, commit the document naming it, then unlink it from the inbox."""
         if already_seen(self._db, job.sha):  # stored meanwhile by someone else (saraban ingest)
             self._release(job)
             self._precheck(job)
             return
-        dest = plan_destination(self.folders.processed, job.rel)
+        dest = place_file(job.path, plan_destination(self.folders.processed, job.rel))
         doc = dataclasses.replace(out.doc, path=str(dest))  # the database says where the file lives from now on
         try:
-            doc_id = save_document(self._db, doc, root=self.folders.processed.parent)
+            saved = store_document(self._db, doc, root=self.folders.processed.parent)
         except sqlite3.OperationalError:
+            os.unlink(dest)
             raise  # locked, disk full: not this file's fault; it stays and is retried
         except Exception as err:  # content the store cannot take is this file's failure
+            os.unlink(dest)
             self._fail(job, err, out.seconds)
             return
-        move_file(job.path, dest)
+        unlink_source(job.path)
         if job.planned_failed is not None and not os.path.lexists(job.planned_failed):
             with contextlib.suppress(OSError):  # a note a crashed run wrote for a failure now cured
                 note_path(job.planned_failed).unlink()
+        if not saved.new:  # saraban ingest stored the same bytes meanwhile: this name is noted as a copy
+            self._done(job, DUPLICATE, dest, doc_id=saved.doc_id)
+            return
+        self._check_unchanged(job, dest, saved.doc_id)
         mentions = sum(len(v) for v in doc.mentions.values())
-        self._done(job, STORED, dest, doc_id=doc_id, pages=len(doc.pages), mentions=mentions,
+        self._done(job, STORED, dest, doc_id=saved.doc_id, pages=len(doc.pages), mentions=mentions,
                    extract_s=out.seconds, words_s=out.words_seconds)
 
+    def _check_unchanged(self, job: _Job, dest: Path, doc_id: str) -> None:
+        """Size and time again after the move: a writer still writing (through the same file) is caught.
+
+        The stored row then holds what the file was; once the file settles
+        again, its new content is stored as a new version that supersedes it
+        (:meth:`_store_version`, ``db.store.store_version``).
+        """
+        now = Signature.of(dest)
+        if now is not None and (now.size, now.mtime_ns) == (job.sig.size, job.sig.mtime_ns):
+            self._versions.pop(dest, None)
+            return
+        log.warning("%s: changed after it was stored (%s -> %s bytes): still being written; its new content "
+                    "will be stored as a new version of [%s]", job.rel, f"{job.sig.size:,}",
+                    f"{now.size:,}" if now else "gone", doc_id)
+        if now is not None:
+            self._versions[dest] = doc_id
+            self._tracker.touch(dest)
+
+    def _store_version(self, job: _Job, out: Extracted | Failed) -> None:
+        """Store a stored file's new content as a new document superseding the old (the file stays where it is)."""
+        if isinstance(out, Failed):
+            log.error("%s: its new content cannot be read (%s); the stored version [%s] stays", job.rel, out.error,
+                      job.supersedes)
+            self._versions.pop(job.path, None)
+            self._finish(job)
+            return
+        doc = dataclasses.replace(out.doc, path=str(job.path))
+        saved = store_version(self._db, doc, supersedes=job.supersedes, root=self.folders.processed.parent)
+        self._check_unchanged(job, job.path, saved.doc_id)
+        mentions = sum(len(v) for v in doc.mentions.values())
+        self._done(job, NEW_VERSION, job.path, doc_id=saved.doc_id, pages=len(doc.pages), mentions=mentions,
+                   extract_s=out.seconds, words_s=out.words_seconds, reason=f"supersedes [{job.supersedes}]")
+
     def _fail(self, job: _Job, err: SarabanError | Exception, seconds: float | None) -> None:
-        """Record the failure, write the note, then move the file to failed/."""
+        """Place the file in failed/ with its note, record the failure, then unlink it from the inbox."""
         dest = job.planned_failed or plan_destination(self.folders.failed, job.rel, with_note=True)
-        doc_id = record_failure(self._db, dest, job.sha, err, root=self.folders.failed.parent)
+        if os.path.lexists(dest):  # a crashed run's planned place, taken since
+            dest = plan_destination(self.folders.failed, job.rel, with_note=True)
+        place_file(job.path, dest)
         write_note(dest, _note_text(job, err))
-        move_file(job.path, dest)
+        doc_id = record_failure(self._db, dest, job.sha, err, root=self.folders.failed.parent)
+        unlink_source(job.path)
         self._done(job, FAILED, dest, doc_id=doc_id, extract_s=seconds, reason=str(err))
 
     def _done(self, job: _Job, outcome: str, dest: Path, *, doc_id: str | None = None, pages: int | None = None,
               mentions: int | None = None, extract_s: float | None = None, words_s: float | None = None,
               reason: str | None = None) -> None:
         self.tally.add(outcome)
+        self._left.discard(job.path)
         seconds = time.monotonic() - job.settled_at
         parts = [f"{outcome:<9}", str(job.rel), f"{seconds:.2f} s"]
         if extract_s is not None:
@@ -425,17 +562,30 @@ class Watcher:
             for waiting in self._sha_waiting.pop(job.sha, []):
                 try:
                     self._precheck(waiting)
-                except Exception:
-                    log.exception("%s: left in the inbox, retried at the next scan", waiting.rel)
+                except Exception as err:
+                    self._leave(waiting.path, err)
                     self._finish(waiting)
 
-@contextlib.contextmanager
-def _left_for_next_scan(path: Path) -> Any:
-    """Log what one file's handling raised and go on: the file stays, the next scan retries it."""
-    try:
-        yield
-    except Exception:
-        log.exception("%s: left in the inbox, retried at the next scan", path)
+    def _leave(self, path: Path, err: Exception) -> None:
+        """Log why a file stays in the inbox and go on: the next scan retries it.
+
+        One line naming the file and the reason for an error of the machine
+        (OSError: a disk full, a folder not writable); the traceback for
+        anything else, which is a bug. A file still left when the run ends is
+        counted (``LEFT``): ``--once`` then exits 1, not 0 with "no files".
+        """
+        rel = relative_to_inbox(path, self.folders.inbox) or path
+        if isinstance(err, OSError):
+            log.error("%s: left in the inbox, retried at the next scan: %s: %s", rel, type(err).__name__, err)
+        else:
+            log.error("%s: left in the inbox, retried at the next scan", rel, exc_info=err)
+        self._left.add(path)
+
+    def _count_left(self) -> None:
+        """Count the files left in the inbox after an error, and still there, into the tally."""
+        left = sum(1 for p in self._left if os.path.lexists(p))
+        if left:
+            self.tally.counts[LEFT] = left
 
 
 class WatcherBusyError(Exception):
