@@ -162,11 +162,14 @@ def _finish(summary) -> None:  # noqa: ANN001 - saraban.batch.Summary, imported 
     sys.exit(exit_code(summary.failed, sum(summary.counts.values()) - summary.failed))
 
 
-def _runner(jobs: int, dask_address: str | None, *, words: bool = True):  # noqa: ANN202
+def _runner(jobs: int, dask_address: str | None, *, reprocess: bool = False):  # noqa: ANN202
+    """Where the work runs. Reprocess keeps the stored pages (no search words to warm) and reads no
+    file, so its tasks may run here while the workers start."""
     from saraban.runner import WARM_EXTRACTORS, WARM_WORDS, make_runner
 
     try:
-        return make_runner(jobs, dask_address, warm=(WARM_EXTRACTORS, WARM_WORDS) if words else (WARM_EXTRACTORS,))
+        return make_runner(jobs, dask_address, warm=(WARM_EXTRACTORS,) if reprocess else (WARM_EXTRACTORS, WARM_WORDS),
+                           help_while_warming=reprocess)
     except OSError as err:  # Dask could not reach the scheduler
         raise RunStopped(f"{dask_address}: cannot reach the Dask scheduler: {err}") from err
 
@@ -246,7 +249,7 @@ def reprocess(db_path: Path, all_docs: bool, jobs: int, dask_address: str | None
     db = _open_db(db_path)
     try:
         total = count_to_reprocess(db, all=all_docs)
-        with _runner(jobs if total > 1 else 1, dask_address, words=False) as runner:  # pages are kept
+        with _runner(jobs if total > 1 else 1, dask_address, reprocess=True) as runner:
             summary = reprocess_store(db, runner, all=all_docs, db_path=str(db_path),
                                       progress=Progress(total, label="saraban reprocess", unit="doc", enabled=progress))
     finally:

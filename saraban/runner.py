@@ -147,7 +147,15 @@ class PoolRunner(Runner):
     after one died, starts warm.
     """
 
-    def __init__(self, jobs: int, *, warm: Iterable[str] = (WARM_EXTRACTORS,)) -> None:
+    def __init__(self, jobs: int, *, warm: Iterable[str] = (WARM_EXTRACTORS,), help_while_warming: bool = False) -> None:
+        """``help_while_warming``: until every worker is up, tasks run here, in the caller's thread.
+
+        The fork server takes about 0.4 s to import and warm the pipeline
+        (bench/archive.py), a tenth of a 1,000-document reprocess on 2 cores
+        in which the caller would only wait. Only for work that cannot crash
+        the process (pure Python over stored text): a task run here is not
+        isolated from the caller as a worker's is.
+        """
         self.workers = jobs
         self.slots = jobs * IN_FLIGHT_PER_WORKER
         self._context = multiprocessing.get_context("forkserver")
@@ -158,6 +166,19 @@ class PoolRunner(Runner):
         self._suspects: deque[_Task] = deque()   # tasks of a broken pool, to run again one by one
         self._solo: ProcessPoolExecutor | None = None
         self._closed = False
+        self._warm = threading.Event()
+        if help_while_warming:
+            threading.Thread(target=self._start_quietly, daemon=True, name="saraban-pool-start").start()
+        else:
+            self._warm.set()
+
+    def _start_quietly(self) -> None:
+        try:
+            self.start()
+        except Exception:  # noqa: BLE001 - a pool that cannot start fails its tasks when they are sent
+            log.exception("the worker processes did not start")
+        finally:
+            self._warm.set()
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(workers, mp_context=self._context, initializer=_exit_with_parent,
@@ -169,6 +190,8 @@ class PoolRunner(Runner):
             future.result()
 
     def submit(self, fn: Callable[..., Any], *args: Any, key: Any = None) -> Future[Any]:
+        if not self._warm.is_set():  # the workers are still starting: lend a hand (help_while_warming)
+            return InlineRunner().submit(fn, *args, key=key)
         task = _Task(fn, args, key, Future())
         self._launch(task)
         return task.outer
@@ -307,17 +330,19 @@ class DaskRunner(Runner):
         self.client.close()
 
 
-def make_runner(jobs: int, dask_address: str | None = None, *, warm: Iterable[str] = (WARM_EXTRACTORS,)) -> Runner:
+def make_runner(jobs: int, dask_address: str | None = None, *, warm: Iterable[str] = (WARM_EXTRACTORS,),
+                help_while_warming: bool = False) -> Runner:
     """A Dask runner when an address is given, else a pool of ``jobs`` processes (inline for 1).
 
     ``warm``: the modules a local pool's fork server runs first (the runs that
-    store pages add ``WARM_WORDS``, the search words' dictionary).
+    store pages add ``WARM_WORDS``, the search words' dictionary);
+    ``help_while_warming``: see :class:`PoolRunner`.
     """
     if dask_address:
         return DaskRunner(dask_address)
     if jobs <= 1:
         return InlineRunner()
-    return PoolRunner(jobs, warm=warm)
+    return PoolRunner(jobs, warm=warm, help_while_warming=help_while_warming)
 
 
 @dataclass(slots=True)

@@ -319,3 +319,16 @@ def test_words_segmented_on_a_worker_store_the_same_pages(tmp_path, samples):
     save_document(there, result.stored(words=page_words(result.norm_pages)))
     assert list(there["pages"].rows) == list(here["pages"].rows)
     assert page_words(process_text("ธนาคารขยะ ๓ แห่ง\fงบประมาณ").norm_pages) == [" ธนา คาร ขยะ ๓ แห่ง ", " งบ ประ มาณ "]
+
+
+def test_a_reprocess_pool_lends_a_hand_while_its_workers_start():
+    """help_while_warming: tasks sent before the workers are up run here; later ones in the workers."""
+    runner = PoolRunner(2, help_while_warming=True)
+    try:
+        first = runner.submit(os.getpid).result()
+        assert runner._warm.wait(timeout=60)
+        later = {runner.submit(os.getpid).result() for _ in range(4)}
+    finally:
+        runner.close()
+    assert first == os.getpid()
+    assert os.getpid() not in later
