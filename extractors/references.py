@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from saraban.corpus import agency_codes
 from saraban.extractors.records import Record
 
-VERSION = "4"
+VERSION = "5"
 
 _SP = r"[^\S\n]"        # horizontal white space: a reference never spans two lines
 _THAI = r"\u0e00-\u0e7f"
@@ -56,7 +56,11 @@ _SPACES_RE = re.compile(r"\s+")
 
 # An agency code we do not know must look like one: its office code starts with 0
 # and has at least 4 digits ("กฟภ 0100/123"); a known code needs 3 digits, so a
-# meeting number "มท. ๑/๒๕๖๖" and an address "ซอย 12/3" are no references.
+# meeting number "มท. ๑/๒๕๖๖" and an address "ซอย 12/3" are no references. A public
+# organisation numbers its letters by the year ("ที่ สพร ๒๕๖๘/ว๗๑๐", the DGA's: r15
+# of the real scans): an unknown code with a 4-digit office code that does not
+# start with 0 counts when the number says it is one, "ที่" before it and a
+# circular's ว before the serial.
 _MIN_OFFICE_DIGITS_KNOWN = 3
 _MIN_OFFICE_DIGITS_UNKNOWN = 4
 
@@ -85,14 +89,18 @@ def extract_references(text: str) -> list[Reference]:
     ['กค (กวจ) 0405.2/ว119']
     >>> extract_references("ที่ กค (กวจ) 1/2566")
     []
+    >>> [r.normalized for r in extract_references("ที่ สพร ๒๕๖๘/ว๗๑๐".translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))]
+    ['สพร 2568/ว710']
+    >>> extract_references("บ้านเลขที่ 2568/710 ซอย 12/3")
+    []
     """
     out: list[Reference] = []
     for m in _REFERENCE_RE.finditer(text):
         agency = m["agency"]
         office = _SPACES_RE.sub("", m["office"]).replace(",", ".")
-        if not _plausible(agency, office):
-            continue
         circ = m["circ"] is not None or m["circ_noslash"] is not None
+        if not _plausible(agency, office, marked=circ and text.startswith("ที", m.start())):
+            continue
         agency = agency if m["dept"] is None else f"{agency} ({m['dept']})"
         out.append(_make(text, m.start(), m.end("serial"), agency, office, circ, m["serial"]))
         if m["rng"] is not None:
@@ -107,12 +115,20 @@ def extract_references(text: str) -> list[Reference]:
     return out
 
 
-def _plausible(agency: str, office: str) -> bool:
-    """Whether an agency code and office code look like a real letter number."""
+def _plausible(agency: str, office: str, *, marked: bool = False) -> bool:
+    """Whether an agency code and office code look like a real letter number.
+
+    ``marked``: "ที่" stands before the agency code and ``ว`` before the serial.
+
+    >>> _plausible("สพร", "2568", marked=True), _plausible("สพร", "2568"), _plausible("ซอย", "12", marked=True)
+    (True, False, False)
+    """
     head = office.split(".")[0].split("(")[0]
     if agency in agency_codes():
         return len(head) >= _MIN_OFFICE_DIGITS_KNOWN
-    return head.startswith("0") and len(head) >= _MIN_OFFICE_DIGITS_UNKNOWN
+    if len(head) < _MIN_OFFICE_DIGITS_UNKNOWN:
+        return False
+    return head.startswith("0") or (marked and head == office)
 
 
 def _range_end(text: str, m: re.Match[str], agency: str, office: str, circ: bool) -> list[Reference]:

@@ -24,6 +24,7 @@ from saraban.ingest import Page
 from saraban.ingest.images import MAX_PIXELS, blank_page, check_page_count, looks_blank
 from saraban.ingest.glyphs import map_unmapped_glyphs, unmapped_glyph_text
 from saraban.ingest.layer_check import Verdict, check_one_line, judge_layer, layer_words
+from saraban.ingest.figures import Band, add_band_text, text_bands
 from saraban.ingest.ocr import OcrEngine, default_engine, ocr_page, run_ordered
 from saraban.ingest.textlayer import TextLayer, read_text_layer
 from saraban.core.errors import CorruptFileError, EncryptedPdfError, OcrError, TooManyPagesError
@@ -97,8 +98,14 @@ def _page_sources(path: Path, doc: pdfium.PdfDocument, options: ReadOptions,
                 image = render_page(path, doc, index, options.dpi)
                 verdict = _check_line(path, number, verdict, layer, image, engine, options.langs)
             if use_text_layer(number, verdict, mode):
-                yield Page(number=number, text=verdict.text, method="text-layer", words=layer_words(layer, verdict),
-                           width=layer.width, height=layer.height)
+                page = Page(number=number, text=verdict.text, method="text-layer", words=layer_words(layer, verdict),
+                            width=layer.width, height=layer.height)
+                bands = _text_bands(path, doc, index, page) if mode == "redo" else []
+                if not bands:
+                    yield page
+                    continue
+                image = image or render_page(path, doc, index, options.dpi)
+                yield partial(add_band_text, page, image, bands, engine=engine, options=options, source=path)
                 continue
             if image is None and _no_objects(doc, index):   # nothing drawn on it at all: not even rendered
                 yield blank_page(number)
@@ -113,6 +120,18 @@ def _page_sources(path: Path, doc: pdfium.PdfDocument, options: ReadOptions,
         if plumber is not None:
             plumber.close()
         doc.close()
+
+
+def _text_bands(path: Path, doc: pdfium.PdfDocument, index: int, page: Page) -> list[Band]:
+    """The image bands of a text-layer page that may hold text of their own (ingest/figures.py)."""
+    pdf_page = doc[index]
+    try:
+        return text_bands(pdf_page, page.words)
+    except Exception as err:  # noqa: BLE001 - a hint to read more, never a reason to lose the page
+        log.warning("%s: page %d: its images could not be listed (%s)", path, index + 1, err)
+        return []
+    finally:
+        pdf_page.close()
 
 
 def _no_objects(doc: pdfium.PdfDocument, index: int) -> bool:
