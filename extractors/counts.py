@@ -34,7 +34,7 @@ from saraban import corpus
 from saraban.extractors._patterns import trie_regex
 from saraban.extractors.records import Record
 
-VERSION = "7"
+VERSION = "8"
 
 _MULTIPLIERS = {"ล้าน": 10**6, "แสน": 10**5, "หมื่น": 10**4, "พัน": 10**3}
 # 7,255 | 878 | 2.0000 ; not glued to a digit, dot, comma, slash or colon before it.
@@ -47,7 +47,7 @@ _NUMBER = r"(?P<num>\d(?<![\d.,/:]\d)(?:\d{0,2}(?:,\d{3})+|\d*))(?:\.(?P<frac>\d
 # ที่ (พื้นที่ area, สถานที่ place, หน้าที่ duty): "ในพื้นที่ ๒๖ อำเภอ" counts.
 _LABEL_BEFORE = re.compile(
     r"(?:(?<!พื้น)(?<!สถาน)(?<!หน้า)ที่?|ชั้?น|ปี|พ\.ศ\.|ค\.ศ\.|ครั้ง|ฉบับ|เลขที่|หมายเลข|หมู่|ม\.|มาตรา|ข้อ|ระดับ|เวลา|ร้อยละ|อายุ"
-    r"|ไตรมาส|ภาค|เขต|ซอย|ถนน|โทร\.?|โทรศัพท์|แผน|รหัส|No\.?|[Pp]age|หน้า|บท)[ \t]*$"
+    r"|ไตรมาส|ภาค|เขต|หมวด|ซอย|ถนน|โทร\.?|โทรศัพท์|แผน|รหัส|No\.?|[Pp]age|หน้า|บท)[ \t]*$"
 )
 _REGIONS = ("ภาคตะวันออกเฉียงเหนือ", "ภาคตะวันออก", "ภาคตะวันตก", "ภาคเหนือ", "ภาคใต้", "ภาคกลาง", "ภาคอีสาน")
 _BULLET = re.compile(r"[ \t\-•*·●○▪]*(?:\(?\d{1,2}[).][ \t]*)?[ \t\-•*·]*")
@@ -242,7 +242,8 @@ def _is_label(text: str, start: int) -> bool:
 # unless จำนวน/รวม/ทั้งสิ้น says it is a quantity: real counts that large are
 # written with a thousands comma (2,566 โครงการ).
 _YEARS = (range(1900, 2101), range(2400, 2701))
-_QUANTITY_BEFORE = re.compile(r"(?:จำนวน|รวม|ทั้งสิ้น|ทั้งหมด|กว่า|ประมาณ)[ \t]*$")
+# ประมาณ (about) says quantity, but ปีงบประมาณ (fiscal year) ends in the same letters (r06 of the real scans)
+_QUANTITY_BEFORE = re.compile(r"(?:จำนวน|รวม|ทั้งสิ้น|ทั้งหมด|กว่า|(?<!งบ)ประมาณ)[ \t]*$")
 
 
 def _is_year(text: str, m: re.Match[str]) -> bool:

@@ -39,7 +39,7 @@ from rapidfuzz import fuzz, process
 from saraban.corpus import months, units
 from saraban.extractors.records import Record
 
-VERSION = "6"
+VERSION = "7"
 
 # Years 2400-2700 are Buddhist Era (subtract 543); 1800-2200 are Common Era.
 _BE_OFFSET = 543
@@ -117,7 +117,9 @@ _MAX_WEEKDAY = 16
 # a day is one or two digits standing alone: not the tail of 15.52, 1/2563 or 10629
 _DAY = r"(?<![0-9.,:/])(?P<d1>[0-9]{1,2})"
 _DAY_RANGE = rf"(?:{_SP}*(?:[-–—]|ถึง){_SP}*(?P<d2>[0-9]{{1,2}}))?"
-_ERA = rf"(?P<era>พ\.?{_SP}?ศ\.?|ค\.?{_SP}?ศ\.?)"
+# OCR with English in its languages reads a scanned พ.ศ. as "WA." (r09 of the real scans);
+# it stands only between a month and a year here, so it can mean nothing else
+_ERA = rf"(?P<era>พ\.?{_SP}?ศ\.?|ค\.?{_SP}?ศ\.?|W\.?A\.)"
 # a year is 4 digits, or 2 after a Thai month; never the head of a longer number
 _YEAR = rf"(?:{_SP}*{_ERA})?{_SP}*(?P<y>[0-9]{{4}}|[0-9]{{2}})(?![0-9]|\.[0-9])"
 

@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from saraban.extractors.records import Record
 
-VERSION = "3"
+VERSION = "4"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,9 +88,13 @@ _ENGLISH_FORM = re.compile(
 # amount must start with a digit word or สิบ (so หลายล้านบาท, "millions of
 # baht", is not an amount).
 _WORD = "ศูนย์|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่|เอ็ด|ร้อย|พัน|หมื่น|แสน|ล้าน"
+# A form breaks a long amount across lines with a hyphen ("(หนึ่งล้านห้าแสนเก้าหมื่น-" then
+# "ห้าพันบาทถ้วน)", r13 of the real scans): the hyphen and the break join the words again.
+_WORD_BREAK = r"(?:-\s*)?"
 _WORD_FORM = re.compile(
-    rf"(?P<w>(?:ศูนย์|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่สิบ)(?:{_WORD})*)\s*บาท"
+    rf"(?P<w>(?:ศูนย์|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่สิบ)(?:{_WORD_BREAK}(?:{_WORD}))*){_WORD_BREAK}\s*บาท"
 )
+_BREAKS = re.compile(r"-\s*")
 
 
 def _decimal(number: str) -> Decimal | None:
@@ -128,6 +132,8 @@ def extract_money(text: str) -> list[Money]:
     [9684500, 2500000]
     >>> [m.baht for m in extract_money("เป็นเงิน หนึ่งหมื่นห้าพันบาทถ้วน")]
     [15000]
+    >>> [m.baht for m in extract_money("(หนึ่งล้านห้าแสนเก้าหมื่น-\\n      ห้าพันบาทถ้วน) (หนึ่งหมื่นห้าพัน-\\nบาทถ้วน) ห้าพัน - บาท")]
+    [1595000, 15000]
     >>> extract_money("ร้อยละ 63.10 ของ 878 โครงการ")
     []
     >>> [(m.baht, m.confidence, m.note is not None) for m in extract_money("วงเงิน 5,31207,500 บาท")]
@@ -175,7 +181,7 @@ def extract_money(text: str) -> list[Money]:
         if amount is not None:
             add(m.start(), m.end(), _whole_baht(amount * _EN_MULT.get((mult or "").lower(), 1)))
     for m in _WORD_FORM.finditer(text):
-        value = _thai_words_to_int(m["w"])
+        value = _thai_words_to_int(_BREAKS.sub("", m["w"]))
         if value is not None:
             add(m.start(), m.end(), value)
     found.sort(key=lambda r: r.start)

@@ -35,7 +35,7 @@ from saraban import corpus
 from saraban.extractors._patterns import trie_regex
 from saraban.extractors.records import Record
 
-VERSION = "4"
+VERSION = "5"
 
 # Fuzzy cut-off for English names, compared lowercased without spaces or
 # hyphens (rapidfuzz ratio, 0-100). Measured on the 77 names and their aliases
@@ -135,6 +135,13 @@ def _english_names() -> tuple[list[str], list[dict[str, str]]]:
             keys.append(_squash(spelling))
             rows.append(row)
     return keys, rows
+
+
+@cache
+def _english_word_counts() -> tuple[int, ...]:
+    """How many words each spelling of ``_english_names()`` has, in the same order."""
+    return tuple(len(_SPACES_HYPHENS.split(spelling.strip()))
+                 for row in corpus.provinces() for spelling in [row["name_en"], *row.get("aliases_en", [])])
 
 
 @cache
@@ -399,6 +406,10 @@ def _run_mentions(run: str) -> list[tuple[int, int, float, int, int, int, list[s
                 hit = None  # longer than any spelling can be at the cut-off
             else:
                 hit = _english_fuzzy(candidate, EN_CUTOFF)
+                # a misspelling split or joined differently from the name is another name: "Chom Phon"
+                # (a Bangkok subdistrict, r02 of the real scans) is no "Chumphon", "Khon Keen" is "Khon Kaen"
+                if hit and hit[0] < 100 and _english_word_counts()[hit[1]] != n:
+                    hit = None
             if hit and (best is None or hit[0] > best[0]):
                 best = (hit[0], n, hit[1])
         if best is None:

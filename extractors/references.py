@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from saraban.corpus import agency_codes
 from saraban.extractors.records import Record
 
-VERSION = "5"
+VERSION = "6"
 
 _SP = r"[^\S\n]"        # horizontal white space: a reference never spans two lines
 _THAI = r"\u0e00-\u0e7f"
@@ -29,8 +29,10 @@ _SLASH = r"[/／]"
 _CIRCULAR = rf"ว{_SP}*\.?{_SP}*"
 
 _REFERENCE_RE = re.compile(
-    # "ที่" (or OCR's "ที", "ท่ี" with its marks swapped) before the code, or at least no Thai letter glued in front
-    rf"(?:(?:ที่|ท่ี|ที){_SP}*[:：]?{_SP}*|(?<![{_THAI}A-Za-z]))"
+    # "ที่" (or OCR's "ที", "ท่ี" with its marks swapped) before the code, or at least no Thai letter glued in front;
+    # OCR also glues a "ที่" that lost its vowel onto the code ("ท่มท ๐๒๑๐.๕/ว๒๔๗๖", r07 of the real
+    # scans): then only a known agency code is taken (see extract_references)
+    rf"(?:(?:ที่|ท่ี|ที){_SP}*[:：]?{_SP}*|(?<![{_THAI}A-Za-z])(?P<glued>ท[\u0e34-\u0e37]?[\u0e48\u0e49](?=[ก-ฮ]))?)"
     rf"(?P<agency>[ก-ฮ]{{2,4}})(?:{_SP}*\.)?{_SP}*"
     # the issuing department in brackets after the ministry's code: "กค (กวจ) 0405.2/ว 119"
     rf"(?:\({_SP}?(?P<dept>[ก-ฮ]{{2,6}})\.?{_SP}?\){_SP}*)?"
@@ -93,6 +95,8 @@ def extract_references(text: str) -> list[Reference]:
     ['สพร 2568/ว710']
     >>> extract_references("บ้านเลขที่ 2568/710 ซอย 12/3")
     []
+    >>> [r.normalized for r in extract_references("ท่มท 0210.5/ว2476")], extract_references("ท่วม 0210.5/ว2476")
+    (['มท 0210.5/ว2476'], [])
     """
     out: list[Reference] = []
     for m in _REFERENCE_RE.finditer(text):
@@ -100,6 +104,8 @@ def extract_references(text: str) -> list[Reference]:
         office = _SPACES_RE.sub("", m["office"]).replace(",", ".")
         circ = m["circ"] is not None or m["circ_noslash"] is not None
         if not _plausible(agency, office, marked=circ and text.startswith("ที", m.start())):
+            continue
+        if m["glued"] is not None and agency not in agency_codes():
             continue
         agency = agency if m["dept"] is None else f"{agency} ({m['dept']})"
         out.append(_make(text, m.start(), m.end("serial"), agency, office, circ, m["serial"]))

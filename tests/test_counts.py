@@ -16,6 +16,12 @@ def counts(text: str) -> list[tuple[int, str]]:
 
 @pytest.mark.parametrize(("text", "expected"), [
     pytest.param("ผู้เข้าร่วม รวมจำนวน ๓๑๕ คน", [(315, "คน")], id="people"),
+    # ปีงบประมาณ (fiscal year) ends like ประมาณ (about): the year after it counts nothing
+    pytest.param("ผลงานปีงบประมาณ ๒๕๖๗ จังหวัดน่าน", [], id="fiscal-year-is-no-count"),
+    pytest.param("ผู้ได้รับแจ้ง ประมาณ ๒๕๐๐ คน", [(2500, "คน")], id="about-2500-people-counts"),
+    # หมวด (chapter) labels the number after it
+    pytest.param("ตามระเบียบ หมวด ๓ ข้อ ๑๒", [], id="chapter-label"),
+    pytest.param("แนวทาง ๓ ข้อ", [(3, "ข้อ")], id="three-items-count"),
     pytest.param("กลุ่มเป้าหมายจาก ๘๗๘ อำเภอ ๆ ละ ๑๐ คน", [(878, "อำเภอ"), (10, "คน")], id="each-of"),
     pytest.param("ทั้ง 7,255 ตำบล มากกว่า 75,000 หมู่บ้าน", [(7255, "ตำบล"), (75000, "หมู่บ้าน")], id="commas"),
     pytest.param("ในจำนวน ๗,๘๔๙ อปท.", [(7849, "องค์กรปกครองส่วนท้องถิ่น")], id="opt-alias"),

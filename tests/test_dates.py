@@ -21,6 +21,9 @@ def isos(text: str) -> list[str]:
     pytest.param("๒๒ ธันวาคม ๒๕๖๕", ["2022-12-22"], id="full-month-thai-digits"),
     pytest.param("เมื่อวันที่ 9 พฤศจิกายน 2566 เวลา 13.00 น.", ["2023-11-09"], id="full-month-arabic"),
     pytest.param("ลงวันที่ ๑ มกราคม ๒๕๖๗", ["2024-01-01"], id="january"),
+    # OCR with English reads a scanned พ.ศ. as "WA." between the month and the year
+    pytest.param("ลงวันที่ ๓ ตุลาคม WA. ๒๕๖๗", ["2024-10-03"], id="ocr-era-read-as-latin"),
+    pytest.param("ทะเบียน WA. ๒๕๖๗", [], id="latin-era-without-a-month"),
     pytest.param("ลงวันที่ 4 ก.ค . 2566 และ", ["2023-07-04"], id="ocr-space-before-dot"),
     pytest.param("๑๕ สิงหาคม ๒๕๖๖", ["2023-08-15"], id="august"),
     pytest.param("๓๐ เมษายน ๒๕๖๖", ["2023-04-30"], id="april-30"),

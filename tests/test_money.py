@@ -20,6 +20,10 @@ def baht(text: str) -> list[int]:
     pytest.param("จำหน่ายแล้วกว่า ๒.๕ ล้านบาท", [2500000], id="thai-decimal-million"),
     pytest.param("เป้าหมายการเบิกจ่าย 0.0000 ล้านบาท", [0], id="zero-million"),
     pytest.param("ค่าธรรมเนียม 0 บาท", [0], id="zero-baht"),
+    # a long amount in words broken over two lines with a hyphen is one amount
+    pytest.param("(สองล้านสามแสนสี่หมื่น-\n   หกพันบาทถ้วน)", [2346000], id="words-hyphen-line-break"),
+    pytest.param("(เจ็ดหมื่นแปดพัน-\nบาทถ้วน)", [78000], id="words-hyphen-before-baht"),
+    pytest.param("ครุภัณฑ์ ห้ารายการ - บาท", [], id="hyphen-alone-joins-no-words"),
     pytest.param("ค่าลงทะเบียน 350 บาท/คน", [350], id="per-person"),
     pytest.param("วงเงิน 1.5 พันล้านบาท", [1500000000], id="thousand-million"),
     pytest.param("ไม่เกิน 3 แสนบาท", [300000], id="saen"),

@@ -22,6 +22,11 @@ def names(text: str) -> list[str]:
     pytest.param("นายกเทศมนตรีนครพิษณุโลก", ["พิษณุโลก"], id="city-municipality"),
     pytest.param("เทศบาลนครอุดรธานี", ["อุดรธานี"], id="city-municipality-2"),
     pytest.param("ณ ศูนย์ประชุมสหประชาชาติ กทม.", ["กรุงเทพมหานคร"], id="bangkok-abbr"),
+    pytest.param("ถนนราชดำเนินนอก กทม ๑๐๒๐๐", ["กรุงเทพมหานคร"], id="bangkok-abbr-no-dot"),
+    # a misspelling split differently from the name is another place; one with the same words is the name
+    pytest.param("88 Moo 3, Chom Phon, Chatuchak, Bangkok 10900", ["กรุงเทพมหานคร"], id="chom-phon-is-no-chumphon"),
+    pytest.param("Office of Chumphon Province", ["ชุมพร"], id="chumphon"),
+    pytest.param("the Khon Kean Province office", ["ขอนแก่น"], id="misspelt-same-words"),
     pytest.param("ถนนราชดำเนินนอก กรุงเทพมหานคร", ["กรุงเทพมหานคร"], id="bangkok"),
     pytest.param("เดินทางไปอุบลราชธานีและศรีสะเกษ", ["อุบลราชธานี", "ศรีสะเกษ"], id="glued-to-words"),
     pytest.param("ได้แก่ จังหวัดเลย", ["เลย"], id="loei-with-prefix"),

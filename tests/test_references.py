@@ -36,6 +36,11 @@ def normalized(text: str) -> list[str]:
     pytest.param("ที่ กท 1503/1234", ["กท 1503/1234"], id="bangkok-no-leading-zero"),
     # OCR noise: lost tone mark, mixed digits, stray spaces
     pytest.param("ที มท 0204.4/ว 10104", ["มท 0204.4/ว10104"], id="ocr-lost-tone-mark"),
+    # OCR glues a ที่ that lost its vowel onto the code: read for a known code, not for a word
+    pytest.param("ท่มท ๐๑๐๓.๒/ว๓๓๘๘", ["มท 0103.2/ว3388"], id="ocr-glued-ti-known-code"),
+    pytest.param("ทื่ศธ ๐๒๑๗/ว ๕๕", ["ศธ 0217/ว55"], id="ocr-glued-ti-other-vowel"),
+    pytest.param("น้ำท่วม ๐๒๑๐.๕/ว๑๒", [], id="word-ending-in-tho-is-no-ti"),
+    pytest.param("ท่าทราย ๐๒๑๐/ว๓๔", [], id="glued-ti-unknown-code-is-not-read"),
     pytest.param("ที่ มท ๐๒๐4.๔/ว 1๐1๐4", ["มท 0204.4/ว10104"], id="mixed-digits"),
     pytest.param("ที่ มท 0204 .4 / ว . 10104", ["มท 0204.4/ว10104"], id="spaces-everywhere"),
     pytest.param("ที่มท0204.4/ว10104", ["มท 0204.4/ว10104"], id="no-spaces-at-all"),
