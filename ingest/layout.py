@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
@@ -166,18 +167,22 @@ def _digits(s: str) -> str:
 
 
 def words_in_span(words: Sequence[PlacedWord], start: int, end: int) -> list[PlacedWord]:
-    """The placed words that share at least one character with ``[start, end)`` (words are in text order)."""
+    """The placed words that share at least one character with ``[start, end)`` (words are in text order).
+
+    Plain 8-tuples in PlacedWord's order work too (their start and end are read
+    by position): a reprocess unpacks a page's stored words and makes PlacedWords
+    only of those a record covers (a fifth of the boxes' cost, bench/archive.py).
+    """
     i = bisect.bisect_right(words, start, key=_end)   # the first word that ends after start
     out = []
-    while i < len(words) and words[i].start < end:
-        if words[i].end > start:
+    while i < len(words) and words[i][0] < end:
+        if words[i][1] > start:
             out.append(words[i])
         i += 1
     return out
 
 
-def _end(w: PlacedWord) -> int:
-    return w.end
+_end = operator.itemgetter(1)    # PlacedWord.end
 
 
 def span_boxes(text: str, words: Sequence[PlacedWord], start: int, end: int,
@@ -190,19 +195,25 @@ def span_boxes(text: str, words: Sequence[PlacedWord], start: int, end: int,
     """
     if not width or not height:
         return []
+    return boxes_of_words(text, words_in_span(words, start, end), start, end, width, height)
+
+
+def boxes_of_words(text: str, words: Sequence[PlacedWord], start: int, end: int,
+                   width: int, height: int) -> list[tuple[float, float, float, float]]:
+    """:func:`span_boxes` of words already chosen by :func:`words_in_span`."""
+    if not width or not height:
+        return []
     lines: list[list[float]] = []
-    for w in words_in_span(words, start, end):
-        left, right = float(w.left), float(w.left + w.width)
-        if w.start < start or w.end > end:
-            total = _advance(text, w.start, w.end) or 1
-            before = _advance(text, w.start, max(start, w.start))
-            inside = _advance(text, max(start, w.start), min(end, w.end))
-            left, right = left + w.width * before / total, left + w.width * (before + inside) / total
-        top, bottom = float(w.top), float(w.top + w.height)
+    for w_start, w_end, left, top, w_width, w_height, _, _ in words:   # unpacked once: a reprocess boxes every record
+        right, bottom = left + w_width, top + w_height
+        if w_start < start or w_end > end:
+            total = _advance(text, w_start, w_end) or 1
+            before = _advance(text, w_start, max(start, w_start))
+            inside = _advance(text, max(start, w_start), min(end, w_end))
+            left, right = left + w_width * before / total, left + w_width * (before + inside) / total
         if lines:
             box = lines[-1]
-            middle = (top + bottom) / 2
-            if box[1] <= middle <= box[3] and left >= box[0] - w.height:   # on the same line, going right
+            if box[1] <= (top + bottom) / 2 <= box[3] and left >= box[0] - w_height:   # on the same line, going right
                 box[:] = [min(box[0], left), min(box[1], top), max(box[2], right), max(box[3], bottom)]
                 continue
         lines.append([left, top, right, bottom])
@@ -210,6 +221,15 @@ def span_boxes(text: str, words: Sequence[PlacedWord], start: int, end: int,
             for x0, y0, x1, y1 in lines]
 
 
+# Marks and every white space character (str.isspace), deleted by str.translate: counting what is
+# left in C took the boxes of a reprocess from 4 to 2 us a record (text-layer PDFs, bench/archive.py)
+_NO_ADVANCE = dict.fromkeys(map(ord, _MARKS | {c for c in map(chr, range(0x3000 + 1)) if c.isspace()}))
+
+
 def _advance(text: str, start: int, end: int) -> int:
-    """Letters of ``text[start:end]`` that take width (marks and white space do not)."""
-    return sum(1 for c in text[start:end] if c not in _MARKS and not c.isspace())
+    """Letters of ``text[start:end]`` that take width (marks and white space do not).
+
+    >>> _advance("เดือน ที่ ๑", 0, 11)
+    6
+    """
+    return len(text[start:end].translate(_NO_ADVANCE))

@@ -279,7 +279,6 @@ def reprocess_store(db: Database, runner: Runner, *, all: bool = False, db_path:
         progress = Progress(None, label="saraban reprocess", unit="doc", enabled=False)
     summary = Summary("reprocess", db_path)
     todo_ids = documents_to_reprocess(db, all=all)
-    size = min(max(len(todo_ids) // (runner.workers * IN_FLIGHT_PER_WORKER), 1), REPROCESS_BATCH)
     # workers on this machine read the pages themselves; a Dask cluster's may not see the file
     db_file = database_file(db) if runner.local else None
 
@@ -291,7 +290,7 @@ def reprocess_store(db: Database, runner: Runner, *, all: bool = False, db_path:
     # a slot's key names its documents, as a WorkerDiedError's path when one kills its worker
     todo = (Slot(", ".join(d for d, _ in docs), task([d for d, _ in docs]),
                  {"doc_ids": [d for d, _ in docs], "pages": [n for _, n in docs]})
-            for docs in _batches(todo_ids, size))
+            for docs in _shrinking_batches(todo_ids, runner.workers * IN_FLIGHT_PER_WORKER))
     with _run(summary, progress):
         for slot in in_order(runner, todo):
             doc_ids = slot.info["doc_ids"]
@@ -311,12 +310,18 @@ def reprocess_store(db: Database, runner: Runner, *, all: bool = False, db_path:
     return summary
 
 
-def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _shrinking_batches(items: list[Any], slots: int) -> Iterator[list[Any]]:
+    """``items`` in batches of at most REPROCESS_BATCH, each at most a ``slots``-th of what is left.
+
+    The batches shrink towards the end (guided self-scheduling), so no worker
+    sits idle while the other finishes a full batch: a sixteenth of a second
+    in a 3-second reprocess of 1,000 documents on 2 cores (bench/archive.py).
+
+    >>> [len(b) for b in _shrinking_batches(list(range(40)), 8)]
+    [5, 4, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+    """
+    pos = 0
+    while pos < len(items):
+        size = min(max((len(items) - pos) // slots, 1), REPROCESS_BATCH)
+        yield items[pos:pos + size]
+        pos += size

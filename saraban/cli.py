@@ -242,6 +242,11 @@ def reprocess(db_path: Path, all_docs: bool, jobs: int, dask_address: str | None
 
     Example: saraban reprocess --db saraban.db --jobs 2
     """
+    # The worker pool starts first: its fork server's imports and warm-up (0.4 s of CPU) then run
+    # on the other core while this process imports the pipeline and opens the store, instead of
+    # after (1,000 documents on 2 cores: 1.68x the one-process rate -> see README, bench/archive.py).
+    runner = _runner(jobs, dask_address, reprocess=True) if jobs > 1 or dask_address else None
+
     from saraban.batch import reprocess_store
     from saraban.db.store import count_to_reprocess
     from saraban.progress import Progress
@@ -249,11 +254,13 @@ def reprocess(db_path: Path, all_docs: bool, jobs: int, dask_address: str | None
     db = _open_db(db_path)
     try:
         total = count_to_reprocess(db, all=all_docs)
-        with _runner(jobs if total > 1 else 1, dask_address, reprocess=True) as runner:
-            summary = reprocess_store(db, runner, all=all_docs, db_path=str(db_path),
+        with runner if runner is not None and (total > 1 or dask_address) else _runner(1, None) as run:
+            summary = reprocess_store(db, run, all=all_docs, db_path=str(db_path),
                                       progress=Progress(total, label="saraban reprocess", unit="doc", enabled=progress))
     finally:
         db.close()
+        if runner is not None:
+            runner.close(wait=False)
     _finish(summary)
 
 

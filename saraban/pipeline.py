@@ -16,7 +16,7 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from saraban.core import __version__
 from saraban.core.errors import UnsupportedFileError
@@ -25,15 +25,13 @@ from saraban.db.store import PageLayout, StoredDocument, StoredPage, pack_words,
 from saraban.extractors.records import Record
 from saraban.extractors.registry import EXTRACTORS, ExtractorSpec, extract_all
 from saraban.ingest import Page
-from saraban.ingest.images import read_image_pages
-from saraban.ingest.layout import REREAD, PlacedWord, place_words, span_boxes, words_in_span
-from saraban.ingest.ocr import OcrEngine
-from saraban.ingest.office import read_docx_pages, read_pptx_pages
-from saraban.ingest.pdf import read_pdf_pages
-from saraban.ingest.text import read_text_pages
+from saraban.ingest.layout import REREAD, PlacedWord, boxes_of_words, place_words, words_in_span
 from saraban.ingest.triage import triage
 from saraban.normalizers import Normalized, normalize
 from saraban.review_queue import review_reason
+
+if TYPE_CHECKING:
+    from saraban.ingest.ocr import OcrEngine
 
 PAGE_BREAK = "\f"
 
@@ -121,8 +119,9 @@ class DocumentResult:
         page = self.pages[index]
         placed = self._placed(index)
         start, end = raw_start - self._raw_starts[index], raw_end - self._raw_starts[index]
-        words = words_in_span(placed, start, end) if placed else []
-        boxes = span_boxes(page.text, words, start, end, page.width or 0, page.height or 0) if words else []
+        words = [w if isinstance(w, PlacedWord) else PlacedWord._make(w)
+                 for w in words_in_span(placed, start, end)] if placed else []
+        boxes = boxes_of_words(page.text, words, start, end, page.width or 0, page.height or 0) if words else []
         confs = [w.confidence for w in words if w.confidence >= 0]
         reread = any(w.flags & REREAD for w in words)
         return {
@@ -132,12 +131,13 @@ class DocumentResult:
             "review": review_reason(d, words, page.text[start:end]),
         }
 
-    def _placed(self, index: int) -> list[PlacedWord]:
+    def _placed(self, index: int) -> list[PlacedWord] | list[tuple[int, ...]]:
+        """The page's placed words: PlacedWords, or the stored words unpacked as plain 8-tuples."""
         if index >= len(self.placed):
             return []
         words = self.placed[index]
         if isinstance(words, bytes):
-            words = self.placed[index] = list(map(PlacedWord._make, unpack_words(words)))
+            words = self.placed[index] = unpack_words(words)
         return words
 
     def mentions(self) -> dict[str, list[dict[str, Any]]]:
@@ -199,17 +199,28 @@ def sha256_file(path: Path) -> str:
 
 
 def open_pages(path: Path, kind: str, ctx: RunContext) -> Iterator[Page]:
-    """The pages of a file of the given kind, one at a time (OCR runs ``ctx.read.jobs`` pages ahead)."""
+    """The pages of a file of the given kind, one at a time (OCR runs ``ctx.read.jobs`` pages ahead).
+
+    Each format's reader is imported when a file of its kind comes: pdfplumber,
+    OpenCV and the OCR take 0.1 s to import, which a reprocess (stored text
+    only) would pay in its one serial start-up (bench/archive.py).
+    """
     if kind == "text":
+        from saraban.ingest.text import read_text_pages
+
         return read_text_pages(path)
     if kind == "pdf":
+        from saraban.ingest.pdf import read_pdf_pages
+
         return read_pdf_pages(path, ctx.read, engine=ctx.ocr_engine)
     if kind == "image":
+        from saraban.ingest.images import read_image_pages
+
         return read_image_pages(path, ctx.read, engine=ctx.ocr_engine)
-    if kind == "docx":
-        return read_docx_pages(path)
-    if kind == "pptx":
-        return read_pptx_pages(path)
+    if kind in ("docx", "pptx"):
+        from saraban.ingest.office import read_docx_pages, read_pptx_pages
+
+        return read_docx_pages(path) if kind == "docx" else read_pptx_pages(path)
     raise UnsupportedFileError(path, f"reading {kind} files is not available in this build")
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from saraban.core.errors import SarabanError, UnexpectedError
-from saraban.db.store import Mentions, PageLayout, StoredDocument, mention_rows, open_reader, page_words, stored_pages
+from saraban.db.store import (Mentions, PageLayout, StoredDocument, mention_rows, open_reader, page_words, stored_pages,
+                              without_unchanged)
 from saraban.pipeline import PAGE_BREAK, RunContext, process_file, process_text
 
 
@@ -83,7 +84,8 @@ def reextract_stored(db_file: str, doc_ids: list[str], ctx: RunContext) -> list[
     db = _READERS.get(db_file)
     if db is None:
         db = _READERS[db_file] = open_reader(db_file)
-    return reextract_documents(list(stored_pages(db, doc_ids)), ctx)
+    return [without_unchanged(db, r) if isinstance(r, Mentions) else r
+            for r in reextract_documents(list(stored_pages(db, doc_ids)), ctx)]
 
 
 def reextract_documents(docs: list[tuple[str, list[int], list[str], list[PageLayout]]],

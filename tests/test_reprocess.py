@@ -189,3 +189,28 @@ def test_reprocess_needs_no_archive_files(tmp_path, store_file, bumped):
 def test_reprocess_of_a_missing_database_is_a_usage_error(tmp_path):
     result = _reprocess("--db", tmp_path / "none.db")
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_a_worker_hands_back_only_the_fields_that_changed(store_file):
+    """Reprocess workers compare with the store themselves: an unchanged field comes back by name,
+    without rows; a changed one and one with a reviewer's correction come back whole."""
+    from saraban.db import review
+    from saraban.db.store import open_reader, stored_pages, without_unchanged
+    from saraban.pipeline import RunContext
+    from saraban.tasks import reextract_documents
+
+    db = open_store(store_file)
+    doc_id, seq = db.execute("select doc_id, seq from dates order by doc_id, seq limit 1").fetchone()
+    reader = open_reader(store_file)
+    fresh = reextract_documents(list(stored_pages(reader, [doc_id])), RunContext())[0]
+    assert without_unchanged(reader, fresh).unchanged == frozenset(EXTRACTORS)
+    assert without_unchanged(reader, fresh).tables == {}
+
+    with db.conn:
+        db.execute("update provinces set name = 'น่าน' where doc_id = ? and seq = 0", [doc_id])
+    review.correct(db, "dates", doc_id, seq, "confirmed", {}, reviewer="clerk")
+    db.conn.commit()
+    handed = without_unchanged(open_reader(store_file), fresh)
+    assert {"provinces", "dates"}.isdisjoint(handed.unchanged)
+    assert handed.tables["provinces"] == fresh.tables["provinces"] and handed.tables["dates"] == fresh.tables["dates"]
+    assert handed.unchanged == frozenset(EXTRACTORS) - {"provinces", "dates"}
