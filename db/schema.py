@@ -70,6 +70,7 @@ PAGE_COLUMNS: dict[str, type] = {
     "width": int,       # the page's size in the frame of its word boxes (pixels of the OCR'd
     "height": int,      # image, points of a text layer); empty for pages with no image
     "rotation": int,    # degrees clockwise that frame is turned from the file's page
+    "error": str,       # why a page of method "failed" could not be read ("page 3: tesseract failed: ...")
 }
 
 # Each page's words (db.store.pack_words): offsets in the page's raw text, box, OCR

@@ -18,7 +18,6 @@ authorizer: ``saraban.db.store.stored_path(open_reader(db_path), doc_id)``.
 from __future__ import annotations
 
 import asyncio
-import re
 import sqlite3
 import threading
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 from datasette import hookimpl
 
 from saraban.db import schema
+from saraban.db.store import without_folders
 
 # (table, column) pairs every Datasette connection reads as NULL.
 HIDDEN_COLUMNS = frozenset({
@@ -67,18 +67,6 @@ def public_databases(datasette: Any) -> list[dict[str, Any]]:
         "hash": db.hash,
     } for db in datasette.databases.values() if db.name != "_internal"]
 
-
-# The folders of a path in a task's description: "running at /usr/lib/python3.11/asyncio/futures.py:387".
-_FOLDERS = re.compile(r"(?<![\w.])/(?:[^\s/:<>'\"]+/)+")
-
-
-def without_folders(text: str) -> str:
-    """A text with every absolute path cut to its file name.
-
-    >>> without_folders("cb=[_call_check_cancel() at /root/.pyenv/lib/python3.11/asyncio/futures.py:387]")
-    'cb=[_call_check_cancel() at futures.py:387]'
-    """
-    return _FOLDERS.sub("", text)
 
 
 def public_threads() -> dict[str, Any]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import re
 import sqlite3
 import sys
 import weakref
@@ -55,6 +56,7 @@ class StoredPage:
     height: int | None = None    # a text layer; None for a page with no image (text, docx)
     rotation: int = 0
     boxes: bytes | None = None   # pack_words() of the page's placed words
+    error: str | None = None     # a failed page's reason (ingest.Page.error)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -130,6 +132,37 @@ def open_reader(path: str | Path) -> Database:
     conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
                            timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     return Database(conn)
+
+
+# The folders of an absolute path in a message: "running at /usr/lib/python3.11/asyncio/futures.py:387".
+_FOLDERS = re.compile(r"(?<![\w.])/(?:[^\s/:<>'\"]+/)+")
+
+
+def without_folders(text: str) -> str:
+    """A text with every absolute path cut to its file name.
+
+    >>> without_folders("cb=[_call_check_cancel() at /root/.pyenv/lib/python3.11/asyncio/futures.py:387]")
+    'cb=[_call_check_cancel() at futures.py:387]'
+    """
+    return _FOLDERS.sub("", text)
+
+
+def public_error(error: BaseException | str, path: str | Path | None = None, root: str | Path | None = None) -> str:
+    """An error's message as the public site may show it: the file named by ``public_path``, no other folder.
+
+    ``documents.error`` and ``pages.error`` are shown like any column, so they
+    must not say where the server keeps its files (issue 15: server paths stay
+    on the server); the console and the log still name the full path.
+
+    >>> public_error("/srv/inbox/2567/a.pdf: empty file (0 bytes)", "/srv/inbox/2567/a.pdf", "/srv/inbox")
+    '2567/a.pdf: empty file (0 bytes)'
+    >>> public_error("page 2: cannot identify image file '/tmp/saraban-ocr-1x/page.pgm'")
+    "page 2: cannot identify image file 'page.pgm'"
+    """
+    text = str(error)
+    if path is not None:
+        text = text.replace(str(path), public_path(path, root))
+    return without_folders(text)
 
 
 def public_path(path: str | Path, root: str | Path | None = None) -> str:
@@ -369,6 +402,7 @@ def _page_rows(doc_id: str, pages: list[StoredPage]) -> list[dict[str, Any]]:
         "width": page.width,
         "height": page.height,
         "rotation": page.rotation,
+        "error": public_error(page.error) if page.error else None,
     } for page in pages]
 
 
@@ -650,7 +684,7 @@ def record_failure(db: Database, path: str | Path, sha256: str | None, error: Ba
             "ocr_confidence": None,
             "status": STATUS_FAILED,
             "error_type": type(error).__name__,
-            "error": str(error),
+            "error": public_error(error, path, root),
             "first_seen": _first_seen(db, doc_id),
             "processed_at": _now(),
             "pipeline_version": __version__,

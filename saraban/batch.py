@@ -195,7 +195,7 @@ def ingest_archive(db: Database, paths: Iterable[Path], runner: Runner, *, db_pa
                 yield Slot(path, None, {"error": error, "root": root})
                 continue
             if content_key(sha) is None:  # zero bytes: no content to share, each file fails on its own
-                yield Slot(path, (extract_file, (path, worker_ctx)), {"sha": sha})
+                yield Slot(path, (extract_file, (path, worker_ctx)), {"sha": sha, "root": root})
                 continue
             known = in_flight[sha] > 0 or already_seen(db, sha)
             in_flight[sha] += 1

@@ -167,7 +167,8 @@ class DocumentResult:
         placed = self.placed if len(self.placed) == len(self.pages) else [[]] * len(self.pages)
         pages = [StoredPage(number=p.number, method=p.method, confidence=p.confidence, text=p.text,
                             text_norm=norm, words=w, width=p.width, height=p.height, rotation=p.rotation,
-                            boxes=(pw if isinstance(pw, bytes) else pack_words(pw)) if pw else None)
+                            boxes=(pw if isinstance(pw, bytes) else pack_words(pw)) if pw else None,
+                            error=p.error)
                  for p, norm, w, pw in zip(self.pages, self.norm_pages, words, placed)]
         return StoredDocument(doc_id=self.doc_id, sha256=self.sha256, path=str(path or self.path),
                               kind=self.kind, pages=pages, mentions=self.mentions())

@@ -113,7 +113,8 @@ def test_record_failure_marks_the_document_failed(store, tmp_path):
     doc_id = record_failure(store, bad, "a" * 64, err)
     row = store["documents"].get(doc_id)
     assert row["status"] == "failed" and row["error_type"] == "EncodingError"
-    assert row["error"].startswith(str(bad))
+    assert row["error"] == "garbled.txt: not UTF-8 and not TIS-620/cp874 text (byte 3)"   # no server folder
+    assert row["path"] == str(bad)                                                     # that stays here
     assert not already_seen(store, "a" * 64)  # a failed file is retried
     # recording it again does not add a row
     record_failure(store, bad, "a" * 64, err)

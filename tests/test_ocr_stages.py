@@ -89,8 +89,9 @@ def test_a_document_with_a_failed_page_is_printed_and_stored_with_every_page(tmp
     db = tmp_path / "saraban.db"
     out = CliRunner().invoke(cli, ["ingest", str(scan), "--db", str(db), "--jobs", "1"])
     assert out.exit_code == 0, out.output
-    rows = list(open_store(db).query("select number, method, text from pages order by number"))
+    rows = list(open_store(db).query("select number, method, text, error from pages order by number"))
     assert [(r["number"], r["method"]) for r in rows] == [(1, "failed"), (2, "ocr")]
+    assert rows[0]["error"] == "page 1: tesseract crashed (signal 11)" and rows[1]["error"] is None   # why, for the clerk
 
 
 def test_without_tesseract_the_file_fails_not_each_page(tmp_path):

@@ -440,3 +440,35 @@ def test_visitors_sql_runs_one_at_a_time_and_the_tables_answer_meanwhile(server)
     # each interrupted at the time limit, in turn; the last may give up waiting (503, Retry-After)
     statuses = sorted(r[0] for r in results)
     assert statuses[:2] == [400, 400] and statuses[2] in (400, 503), statuses
+
+
+def test_why_a_file_or_a_page_failed_names_no_server_folder(tmp_path):
+    """documents.error and pages.error are public columns: they name the file as rel_path does."""
+    from saraban.ingest import Page
+    from saraban.pipeline import RunContext, _result
+
+    inbox = tmp_path / "srv-inbox-7f3a"
+    (inbox / "2567").mkdir(parents=True)
+    (inbox / "2567" / "ว่าง.pdf").write_bytes(b"")
+    (inbox / "2567" / "bad.pdf").write_bytes(b"garbage")
+    db_file = tmp_path / "saraban.db"
+    db = open_store(db_file)
+    assert ingest_archive(db, [inbox], InlineRunner()).counts == {"failed": 2}
+    failed = Page(number=2, text="", method="failed",
+                  error=f"page 2: unreadable page image (OSError: cannot identify image file '{inbox}/2567/scan.tif')")
+    doc = _result("scan", inbox / "2567" / "scan.tif", "0" * 64, "image",
+                  [Page(number=1, text="ที่ มท ๐๒๐๔.๔/ว ๑๐๑๐๔", method="ocr"), failed], RunContext())
+    save_document(db, doc.stored())
+    db.close()
+    ds = make_datasette(db_file, secret=SECRET)
+
+    async def get(path):
+        return (await ds.client.get(path)).text
+    docs = asyncio.run(get("/saraban/documents.json?_shape=array&_col=error"))
+    pages = asyncio.run(get("/saraban/pages.json?_shape=array&_col=error"))
+    assert "srv-inbox-7f3a" not in docs + pages
+    errors = sorted(d["error"] for d in json.loads(docs) if d["error"])
+    assert errors == ["2567/bad.pdf: named .pdf but the content is not pdf (it starts with b'garbage')",
+                      "2567/ว่าง.pdf: empty file (0 bytes)"]
+    assert [p["error"] for p in json.loads(pages)] == [
+        None, "page 2: unreadable page image (OSError: cannot identify image file 'scan.tif')"]
