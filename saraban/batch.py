@@ -22,7 +22,7 @@ import contextlib
 import os
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,8 @@ STORED, SEEN, DUPLICATE, FAILED, REPROCESSED = "stored", "seen", "duplicate", "f
 # handing it over than on extracting it (issue 7). Fewer in a small run, so
 # every worker gets some.
 REPROCESS_BATCH = 16
+# Documents per task while the workers start and the tasks run in the caller (5 ms each).
+WARMING_BATCH = 2
 # Paths shown per failure reason in the summary, and distinct reasons kept (the
 # rest are counted together), so the summary stays small however many fail.
 FAILURE_EXAMPLES = 3
@@ -290,7 +292,8 @@ def reprocess_store(db: Database, runner: Runner, *, all: bool = False, db_path:
     # a slot's key names its documents, as a WorkerDiedError's path when one kills its worker
     todo = (Slot(", ".join(d for d, _ in docs), task([d for d, _ in docs]),
                  {"doc_ids": [d for d, _ in docs], "pages": [n for _, n in docs]})
-            for docs in _shrinking_batches(todo_ids, runner.workers * IN_FLIGHT_PER_WORKER))
+            for docs in _shrinking_batches(todo_ids, runner.workers * IN_FLIGHT_PER_WORKER,
+                                           small=lambda: runner.warming))
     with _run(summary, progress):
         for slot in in_order(runner, todo):
             doc_ids = slot.info["doc_ids"]
@@ -310,18 +313,21 @@ def reprocess_store(db: Database, runner: Runner, *, all: bool = False, db_path:
     return summary
 
 
-def _shrinking_batches(items: list[Any], slots: int) -> Iterator[list[Any]]:
+def _shrinking_batches(items: list[Any], slots: int, small: Callable[[], bool] = lambda: False) -> Iterator[list[Any]]:
     """``items`` in batches of at most REPROCESS_BATCH, each at most a ``slots``-th of what is left.
 
     The batches shrink towards the end (guided self-scheduling), so no worker
     sits idle while the other finishes a full batch: a sixteenth of a second
     in a 3-second reprocess of 1,000 documents on 2 cores (bench/archive.py).
+    While ``small()`` says so (the workers are starting and the caller runs
+    the tasks itself) a batch is WARMING_BATCH documents: the caller is back
+    to hand the next batch to the workers soon after they are up.
 
     >>> [len(b) for b in _shrinking_batches(list(range(40)), 8)]
     [5, 4, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
     """
     pos = 0
     while pos < len(items):
-        size = min(max((len(items) - pos) // slots, 1), REPROCESS_BATCH)
+        size = min(max((len(items) - pos) // slots, 1), WARMING_BATCH if small() else REPROCESS_BATCH)
         yield items[pos:pos + size]
         pos += size

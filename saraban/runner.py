@@ -64,6 +64,11 @@ class Runner:
     def close(self, *, wait: bool = True) -> None:
         """Stop the workers: after the running tasks (``wait``), or now, abandoning them."""
 
+    @property
+    def warming(self) -> bool:
+        """Are the workers still starting (tasks submitted now run in the caller's thread)?"""
+        return False
+
     def __enter__(self) -> Runner:
         return self
 
@@ -171,6 +176,10 @@ class PoolRunner(Runner):
             threading.Thread(target=self._start_quietly, daemon=True, name="saraban-pool-start").start()
         else:
             self._warm.set()
+
+    @property
+    def warming(self) -> bool:
+        return not self._warm.is_set()
 
     def _start_quietly(self) -> None:
         try:
