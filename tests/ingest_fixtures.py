@@ -47,6 +47,24 @@ def page_image(text: str, size: tuple[int, int] = (1240, 600), font_px: int = 67
     return img
 
 
+def line_and_boxes(truth: str, read: str) -> tuple[Image.Image, OcrResult]:
+    """A page with the line ``truth``, and an OcrResult that read it as ``read`` (same words, same boxes)."""
+    import numpy as np
+
+    from saraban.ingest import Word
+
+    img = page_image(truth, size=(2000, 300))
+    draw, font = ImageDraw.Draw(img), ImageFont.truetype(str(FONT), 67)
+    arr = np.asarray(img)
+    words, x = [], 60
+    for true_word, read_word in zip(truth.split(" "), read.split(" ")):
+        width = int(draw.textlength(true_word, font=font))
+        rows = np.nonzero((arr[:, x:x + width] < 128).any(axis=1))[0]
+        words.append(Word(read_word, x, int(rows.min()), width, int(rows.max() - rows.min() + 1), 70.0))
+        x += width + int(draw.textlength(" ", font=font))
+    return img, OcrResult(read + "\n", tuple(words))
+
+
 def image_only_pdf(path: Path, images: list[Image.Image]) -> Path:
     images[0].save(path, save_all=True, append_images=images[1:], resolution=300)
     return path

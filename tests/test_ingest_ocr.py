@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ingest_fixtures import FONT, LETTER, FixedEngine, page_image
+from ingest_fixtures import FONT, LETTER, FixedEngine, line_and_boxes, page_image
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from saraban.ingest import Word
@@ -248,13 +248,13 @@ class _Recording(FixedEngine):
 
 def test_a_latin_word_between_thai_words_that_is_a_thai_number_is_reread():
     """The eng model claimed a Thai serial: "ว ๓๓๓๘ ลงวันที่" came back as "ว mame ลงวันที่"."""
-    img, result = _line_and_boxes("ว ๓๓๓๘ ลงวันที่", "ว mame ลงวันที่")
+    img, result = line_and_boxes("ว ๓๓๓๘ ลงวันที่", "ว mame ลงวันที่")
     page = ocr_page(1, img, engine=_Recording(result))
     assert page.text.split()[:3] == ["ว", "๓๓๓๘", "ลงวันที่"]
 
 
 def test_an_english_word_between_thai_words_stays_english():
-    img, result = _line_and_boxes("คณะ team ของจังหวัด", "คณะ team ของจังหวัด")
+    img, result = line_and_boxes("คณะ team ของจังหวัด", "คณะ team ของจังหวัด")
     page = ocr_page(1, img, engine=_Recording(result))
     assert page.text.split()[:3] == ["คณะ", "team", "ของจังหวัด"]
 
@@ -289,42 +289,28 @@ def test_a_space_tesseract_put_inside_a_number_goes_when_the_boxes_touch():
 
 def test_the_tail_of_a_final_seven_read_as_a_letter_is_dropped():
     """tesseract reads the upturned tail of ๗ as one more letter: "๒๘๗ โครงการ" -> "๒๘๗ซ โครงการ"."""
-    img, result = _line_and_boxes("จำนวน ๒๘๗ โครงการ", "จำนวน ๒๘๗ซ โครงการ")
+    img, result = line_and_boxes("จำนวน ๒๘๗ โครงการ", "จำนวน ๒๘๗ซ โครงการ")
     page = ocr_page(1, img, engine=_Recording(result))
     assert page.text.split()[:3] == ["จำนวน", "๒๘๗", "โครงการ"]
 
 
-def _line_and_boxes(truth: str, read: str):
-    """A page with the line ``truth``, and an OcrResult that read it as ``read`` (same words, same boxes)."""
-    img = page_image(truth, size=(2000, 300))
-    draw, font = ImageDraw.Draw(img), ImageFont.truetype(str(FONT), 67)
-    arr = np.asarray(img)
-    words, x = [], 60
-    for true_word, read_word in zip(truth.split(" "), read.split(" ")):
-        width = int(draw.textlength(true_word, font=font))
-        rows = np.nonzero((arr[:, x:x + width] < 128).any(axis=1))[0]
-        words.append(Word(read_word, x, int(rows.min()), width, int(rows.max() - rows.min() + 1), 70.0))
-        x += width + int(draw.textlength(" ", font=font))
-    return img, OcrResult(read + "\n", tuple(words))
-
-
 def test_sdg_targets_mixing_thai_digits_and_latin_letters_are_reread():
     # as tesseract read the target list of the dev slides: "๑๑.A" -> "๑๑.ก2", "๕.B" -> "๕.8", "๑๑.๗" -> "๑๑.ญ"
-    img, result = _line_and_boxes("เป้าหมายย่อยที่ ๑๑.A / ๕.B / ๑๑.๗ / 13.C", "เป้าหมายย่อยที่ ๑๑.ก2 / ๕.8 / ๑๑.ญ / 13.0")
+    img, result = line_and_boxes("เป้าหมายย่อยที่ ๑๑.A / ๕.B / ๑๑.๗ / 13.C", "เป้าหมายย่อยที่ ๑๑.ก2 / ๕.8 / ๑๑.ญ / 13.0")
     page = ocr_page(1, img, engine=_Recording(result))
     assert page.text.split() == ["เป้าหมายย่อยที่", "๑๑.A", "/", "๕.B", "/", "๑๑.๗", "/", "13.C"]
 
 
 def test_a_number_that_is_no_target_keeps_its_reading():
     # 20.5 is shaped like a target but names no goal; 3.5 reads as itself
-    img, result = _line_and_boxes("งบประมาณ 20.5 ล้าน และ 3.5 ล้าน", "งบประมาณ 20.5 ล้าน และ 3.5 ล้าน")
+    img, result = line_and_boxes("งบประมาณ 20.5 ล้าน และ 3.5 ล้าน", "งบประมาณ 20.5 ล้าน และ 3.5 ล้าน")
     page = ocr_page(1, img, engine=_Recording(result))
     assert page.text.split() == ["งบประมาณ", "20.5", "ล้าน", "และ", "3.5", "ล้าน"]
 
 
 def test_a_capitalised_latin_word_that_is_a_thai_number_is_reread():
     """In Kinnari the eng model reads "๘๗๘ อำเภอ" as "Goes อำเภอ"."""
-    img, result = _line_and_boxes("จาก ๘๗๘ อำเภอ และ SDG ของ UN", "จาก Goes อำเภอ และ SDG ของ UN")
+    img, result = line_and_boxes("จาก ๘๗๘ อำเภอ และ SDG ของ UN", "จาก Goes อำเภอ และ SDG ของ UN")
     page = ocr_page(1, img, engine=_Recording(result))
     assert page.text.split() == ["จาก", "๘๗๘", "อำเภอ", "และ", "SDG", "ของ", "UN"]
 
@@ -342,7 +328,7 @@ class _EnglishTable(_Recording):
 
 
 def test_thai_garbage_between_english_names_is_reread_with_the_eng_model():
-    img, result = _line_and_boxes("Krabi Lampang Lamphun Loei", "Krabi Lampang ไสทหาดทนท Loei")
+    img, result = line_and_boxes("Krabi Lampang Lamphun Loei", "Krabi Lampang ไสทหาดทนท Loei")
     engine = _EnglishTable(result)
     page = ocr_page(1, img, engine=engine)
     assert page.text.split() == ["Krabi", "Lampang", "Lamphun", "Loei"]
@@ -351,7 +337,7 @@ def test_thai_garbage_between_english_names_is_reread_with_the_eng_model():
 
 def test_thai_words_next_to_english_ones_are_left_alone():
     # real Thai (all of it dictionary words) beside English: nothing is read again with eng
-    img, result = _line_and_boxes("ณ ห้องประชุม ESCAP Hall ศูนย์ประชุม", "ณ ห้องประชุม ESCAP Hall ศูนย์ประชุม")
+    img, result = line_and_boxes("ณ ห้องประชุม ESCAP Hall ศูนย์ประชุม", "ณ ห้องประชุม ESCAP Hall ศูนย์ประชุม")
     engine = _EnglishTable(result)
     page = ocr_page(1, img, engine=engine)
     assert page.text.split()[:2] == ["ณ", "ห้องประชุม"] and page.text.split()[-1] == "ศูนย์ประชุม"
@@ -360,6 +346,6 @@ def test_thai_words_next_to_english_ones_are_left_alone():
 
 def test_latin_capitals_the_tha_model_read_as_digits_are_reread_as_letters():
     # "SDGs" in a Thai line comes back from the tha model as "5065", sure of it
-    img, result = _line_and_boxes("ขับเคลื่อน SDGs ระดับพื้นที่", "ขับเคลื่อน 5065 ระดับพื้นที่")
+    img, result = line_and_boxes("ขับเคลื่อน SDGs ระดับพื้นที่", "ขับเคลื่อน 5065 ระดับพื้นที่")
     page = ocr_page(1, img, engine=_Recording(result))
     assert page.text.split()[1] == "SDGs"

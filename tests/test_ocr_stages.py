@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ingest_fixtures import LETTER, FixedEngine, page_image
+from ingest_fixtures import LETTER, FixedEngine, line_and_boxes, page_image
 from PIL import Image, ImageDraw
 
 from saraban.core.errors import OcrError
@@ -58,7 +58,7 @@ def test_a_stage_that_fails_costs_only_its_own_repair(monkeypatch, caplog):
     def explode(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded")
     monkeypatch.setattr("saraban.ingest.stages.reread_digits", explode)
-    img, result = _line("จำนวน ๒๘๗ โครงการ", "จำนวน ๒๘๗ซ โครงการ")
+    img, result = line_and_boxes("จำนวน ๒๘๗ โครงการ", "จำนวน ๒๘๗ซ โครงการ")
     with caplog.at_level(logging.WARNING):
         page = ocr_page(3, img, engine=_Replay(result), source="letters/r07.pdf")
     assert page.method == "ocr" and page.text.split()[:2] == ["จำนวน", "๒๘๗ซ"]   # as tesseract read it
@@ -122,7 +122,7 @@ def test_every_stage_has_a_name_and_a_place():
     pytest.param("tone_marks", "การพัฒนาที่ยั่งยืน", "การพัฒนาทียังยืน", "การพัฒนาที่ยั่งยืน", id="tone-marks"),
 ])
 def test_a_stage_switched_off_leaves_the_text_as_read(stage, truth, read, switched_on):
-    img, result = _line(truth, read)
+    img, result = line_and_boxes(truth, read)
     assert ocr_page(1, img, engine=_Replay(result)).text.strip() == switched_on
     off = ocr_page(1, img, engine=_Replay(result), options=ReadOptions(disabled_stages=frozenset({stage})))
     assert off.text.strip() == read
@@ -139,7 +139,7 @@ def test_when_two_stages_fix_the_same_text_the_precedence_decides():
 
 def test_a_word_a_stage_changed_is_marked_for_review():
     from saraban.ingest.layout import REREAD, place_words
-    img, result = _line("ที่ พล ๐๐๑๗.๓/๖๕๖๕", "ที่ พล ๐๐๑ฒ.๓/๐๕๒๐๕")
+    img, result = line_and_boxes("ที่ พล ๐๐๑๗.๓/๖๕๖๕", "ที่ พล ๐๐๑ฒ.๓/๐๕๒๐๕")
     page = ocr_page(1, img, engine=_Replay(result))
     assert page.text.strip() == "ที่ พล ๐๐๑๗.๓/๖๕๖๕"
     assert [(w.text, w.origin) for w in page.words] == [("ที่", None), ("พล", None), ("๐๐๑๗.๓/๖๕๖๕", "reread")]
@@ -342,18 +342,4 @@ class _Replay(FixedEngine):
         return OcrResult("")
 
 
-def _line(truth: str, read: str):
-    """A page with the line ``truth``, and an OcrResult that read it as ``read`` (same words, same boxes)."""
-    from ingest_fixtures import FONT
-    from PIL import ImageFont
-    img = page_image(truth, size=(2000, 300))
-    draw, font = ImageDraw.Draw(img), ImageFont.truetype(str(FONT), 67)
-    arr = np.asarray(img)
-    words, x = [], 60
-    for true_word, read_word in zip(truth.split(" "), read.split(" ")):
-        width = int(draw.textlength(true_word, font=font))
-        rows = np.nonzero((arr[:, x:x + width] < 128).any(axis=1))[0]
-        words.append(Word(read_word, x, int(rows.min()), width, int(rows.max() - rows.min() + 1), 70.0))
-        x += width + int(draw.textlength(" ", font=font))
-    return img, OcrResult(read + "\n", tuple(words))
 
