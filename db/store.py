@@ -450,7 +450,7 @@ def without_unchanged(db: Database, mentions: Mentions) -> Mentions:
     Run by a reprocess worker over its own read-only connection: comparing
     there, not in the one writer, and handing back no rows for a field that
     did not change took the writer's share of a 2-core reprocess from 1.3 to
-    0.7 ms per document (bench/archive.py). A field with corrections is always
+    0.5 ms per document (bench/archive.py). A field with corrections is always
     carried: the writer rewrites it and applies them again.
     """
     corrected = review.corrected_fields(db, mentions.doc_id) if _columns(db, schema.CORRECTIONS) else set()

@@ -127,21 +127,15 @@ def _squash(s: str) -> str:
 
 
 @cache
-def _english_names() -> tuple[list[str], list[dict[str, str]]]:
-    """Squashed English spellings and, in the same order, their province rows."""
-    keys, rows = [], []
+def _english_names() -> tuple[list[str], list[dict[str, str]], list[int]]:
+    """Squashed English spellings and, in the same order, their province rows and how many words each has."""
+    keys, rows, words = [], [], []
     for row in corpus.provinces():
         for spelling in [row["name_en"], *row.get("aliases_en", [])]:
             keys.append(_squash(spelling))
             rows.append(row)
-    return keys, rows
-
-
-@cache
-def _english_word_counts() -> tuple[int, ...]:
-    """How many words each spelling of ``_english_names()`` has, in the same order."""
-    return tuple(len(_SPACES_HYPHENS.split(spelling.strip()))
-                 for row in corpus.provinces() for spelling in [row["name_en"], *row.get("aliases_en", [])])
+            words.append(len(_SPACES_HYPHENS.split(spelling.strip())))
+    return keys, rows, words
 
 
 @cache
@@ -408,7 +402,7 @@ def _run_mentions(run: str) -> list[tuple[int, int, float, int, int, int, list[s
                 hit = _english_fuzzy(candidate, EN_CUTOFF)
                 # a misspelling split or joined differently from the name is another name: "Chom Phon"
                 # (a Bangkok subdistrict, r02 of the real scans) is no "Chumphon", "Khon Keen" is "Khon Kaen"
-                if hit and hit[0] < 100 and _english_word_counts()[hit[1]] != n:
+                if hit and hit[0] < 100 and _english_names()[2][hit[1]] != n:
                     hit = None
             if hit and (best is None or hit[0] > best[0]):
                 best = (hit[0], n, hit[1])

@@ -242,25 +242,27 @@ def reprocess(db_path: Path, all_docs: bool, jobs: int, dask_address: str | None
 
     Example: saraban reprocess --db saraban.db --jobs 2
     """
-    # The worker pool starts first: its fork server's imports and warm-up (0.4 s of CPU) then run
-    # on the other core while this process imports the pipeline and opens the store, instead of
-    # after (1,000 documents on 2 cores: 1.68x the one-process rate -> see README, bench/archive.py).
-    runner = _runner(jobs, dask_address, reprocess=True) if jobs > 1 or dask_address else None
-
-    from saraban.batch import reprocess_store
-    from saraban.db.store import count_to_reprocess
-    from saraban.progress import Progress
-
-    db = _open_db(db_path)
+    # The worker pool starts first: its fork server's imports and warm-up (0.3 s of CPU) run on
+    # the other core while this process imports the pipeline and opens the store (bench/archive.py).
+    early = _runner(jobs, dask_address, reprocess=True) if jobs > 1 or dask_address else None
     try:
-        total = count_to_reprocess(db, all=all_docs)
-        with runner if runner is not None and (total > 1 or dask_address) else _runner(1, None) as run:
-            summary = reprocess_store(db, run, all=all_docs, db_path=str(db_path),
-                                      progress=Progress(total, label="saraban reprocess", unit="doc", enabled=progress))
+        from saraban.batch import reprocess_store
+        from saraban.db.store import count_to_reprocess
+        from saraban.progress import Progress
+
+        db = _open_db(db_path)
+        try:
+            total = count_to_reprocess(db, all=all_docs)
+            pool = early if early is not None and (total > 1 or dask_address) else None
+            with pool or _runner(1, None) as runner:
+                summary = reprocess_store(db, runner, all=all_docs, db_path=str(db_path),
+                                          progress=Progress(total, label="saraban reprocess", unit="doc",
+                                                            enabled=progress))
+        finally:
+            db.close()
     finally:
-        db.close()
-        if runner is not None:
-            runner.close(wait=False)
+        if early is not None:
+            early.close(wait=False)   # a pool left unused (nothing to do, or a bad --db): not waited for
     _finish(summary)
 
 
