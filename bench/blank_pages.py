@@ -19,15 +19,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-def blank_pdf(path: Path, pages: int) -> Path:
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    for _ in range(pages):
-        pdf.add_page()
-    pdf.output(str(path))
-    return path
+from ingest_fixtures import blank_pdf  # noqa: E402
 
 
 def scanned_blank_pdf(path: Path, pages: int) -> Path:

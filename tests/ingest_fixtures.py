@@ -47,6 +47,17 @@ def page_image(text: str, size: tuple[int, int] = (1240, 600), font_px: int = 67
     return img
 
 
+def blank_pdf(path: Path, pages: int) -> Path:
+    """A PDF of ``pages`` empty A4 pages (no text, no image)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    for _ in range(pages):
+        pdf.add_page()
+    pdf.output(str(path))
+    return path
+
+
 def line_and_boxes(truth: str, read: str) -> tuple[Image.Image, OcrResult]:
     """A page with the line ``truth``, and an OcrResult that read it as ``read`` (same words, same boxes)."""
     import numpy as np

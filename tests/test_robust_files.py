@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from archive_fixtures import write_letters
+from ingest_fixtures import blank_pdf
 from office_fixtures import letter_docx, slides_pptx
 from saraban.batch import ingest_archive
 from saraban.cli import cli
@@ -234,16 +235,6 @@ def test_a_huge_page_reaches_the_segmenter_in_short_pieces(monkeypatch, samples)
 
 # --- item 10: a page cap, and blank pages that skip OCR ----------------------------------------------
 
-def _blank_pdf(path: Path, pages: int) -> Path:
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    for _ in range(pages):
-        pdf.add_page()
-    pdf.output(str(path))
-    return path
-
-
 def _paper(noise: int = 0, seed: int = 0):
     """A blank A4 sheet scanned at 300 dpi: white paper, light grey speckle (``noise`` grey levels)."""
     import numpy as np
@@ -261,7 +252,7 @@ def test_a_pdf_of_1000_blank_pages_takes_seconds_not_minutes(tmp_path):
     from ingest_fixtures import FixedEngine
     from saraban.pipeline import RunContext
 
-    pdf = _blank_pdf(tmp_path / "blank.pdf", 1000)
+    pdf = blank_pdf(tmp_path / "blank.pdf", 1000)
     engine = FixedEngine()
     started = time.perf_counter()
     result = process_file(pdf, RunContext(ocr_engine=engine))
@@ -311,7 +302,7 @@ def test_a_file_of_more_pages_than_the_cap_is_refused_before_any_page_is_read(tm
             process_file(path, RunContext(read=ReadOptions(max_pages=4), ocr_engine=engine))
         assert engine.calls == 0 and str(caught.value).startswith(str(path))
         assert len(process_file(path, RunContext(read=ReadOptions(max_pages=5), ocr_engine=engine)).pages) == 5
-    long_pdf = _blank_pdf(tmp_path / "long.pdf", 3)
+    long_pdf = blank_pdf(tmp_path / "long.pdf", 3)
     # the option on every command that reads files
     extract = CliRunner().invoke(cli, ["extract", str(long_pdf), "--max-pages", "2"])
     assert extract.exit_code == 3 and "3 pages, over the limit of 2" in extract.output
