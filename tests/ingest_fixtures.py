@@ -104,6 +104,21 @@ class FixedEngine(OcrEngine):
         return OcrResult(self.text)
 
 
+class ReplayEngine(FixedEngine):
+    """An engine that gives back one OcrResult (text and boxes) for every page; a strip re-read reads nothing."""
+
+    def __init__(self, result: OcrResult) -> None:
+        super().__init__(result.text)
+        self.result = result
+
+    def read(self, image: Image.Image, langs: str) -> OcrResult:
+        self.calls += 1
+        return self.result
+
+    def read_block(self, image: Image.Image, langs: str) -> OcrResult:
+        return OcrResult("")
+
+
 class FailingEngine(OcrEngine):
     """An engine that fails like a crashed tesseract."""
 

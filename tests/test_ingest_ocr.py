@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ingest_fixtures import FONT, LETTER, FixedEngine, line_and_boxes, page_image
+from ingest_fixtures import FONT, LETTER, FixedEngine, ReplayEngine, line_and_boxes, page_image
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from saraban.ingest import Word
@@ -31,7 +31,7 @@ def _boxes(*items):
 def test_tsv_boxes_are_joined_back_into_the_words_of_the_text():
     # tesseract's TSV splits Thai into characters (issue 2702); the plain text has the words
     result = OcrResult("วันที่ ๒๒", _boxes(("วั", 0, 90), ("น", 30, 80), ("ที่", 60, 70), ("๒๒", 120, 95)))
-    page = ocr_page(1, page_image("x"), engine=_Replay(result), options=NO_REREADS)
+    page = ocr_page(1, page_image("x"), engine=ReplayEngine(result), options=NO_REREADS)
     assert [(w.text, w.left, w.width, w.confidence) for w in page.words] == [
         ("วันที่", 0, 90, 80.0), ("๒๒", 120, 30, 95.0)]
     assert page.confidence == 87.5 and page.method == "ocr"
@@ -40,16 +40,6 @@ def test_tsv_boxes_are_joined_back_into_the_words_of_the_text():
 def test_join_words_survives_text_and_boxes_that_disagree():
     tokens, char_box = join_words(OcrResult("ที่ มท", _boxes(("ที", 0, 90), ("มท", 40, 90))))
     assert len(tokens) == 2 and char_box[-1] == 1
-
-
-class _Replay(FixedEngine):
-    def __init__(self, result):
-        super().__init__(result.text)
-        self.result = result
-
-    def read(self, image, langs):
-        self.calls += 1
-        return self.result
 
 
 def _digit_crop(text: str, blur: float = 0.6, noise: float = 8.0, seed: int = 1) -> np.ndarray:
@@ -197,7 +187,7 @@ def test_a_date_wrapped_at_the_right_margin_is_joined_into_one_line():
         (10, [("เมื่อวันที่", 0, 500), ("๖", 560, 40), ("มิถุนายน", 650, 350)]),
         (60, [("๒๕๖๕", 0, 150), ("แสดงถึง", 200, 250)]),
         (110, [("๒.", 0, 60), ("ผลการดำเนินงาน", 100, 880)])))
-    page = ocr_page(1, page_image("x"), engine=_Replay(result), options=NO_REREADS)
+    page = ocr_page(1, page_image("x"), engine=ReplayEngine(result), options=NO_REREADS)
     assert page.text == "เมื่อวันที่ ๖ มิถุนายน ๒๕๖๕ แสดงถึง\n๒. ผลการดำเนินงาน\n"
     assert [w.text for w in page.words] == ["เมื่อวันที่", "๖", "มิถุนายน", "๒๕๖๕", "แสดงถึง", "๒.", "ผลการดำเนินงาน"]
 
@@ -283,7 +273,7 @@ def test_a_space_tesseract_put_inside_a_number_goes_when_the_boxes_touch():
     result = OcrResult("งบ 9. 6845ล้านบาท ข้อ 3. 25 คน",
                        _boxes(("งบ", 0, 90.0), ("9.", 60, 93.0), ("6845ล้านบาท", 95, 60.0), ("ข้อ", 200, 90.0),
                               ("3.", 260, 93.0), ("25", 310, 92.0), ("คน", 360, 90.0)))
-    page = ocr_page(1, page_image("x"), engine=_Replay(result), options=NO_REREADS)
+    page = ocr_page(1, page_image("x"), engine=ReplayEngine(result), options=NO_REREADS)
     assert page.text == "งบ 9.6845ล้านบาท ข้อ 3. 25 คน"
 
 

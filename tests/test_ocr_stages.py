@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ingest_fixtures import LETTER, FixedEngine, line_and_boxes, page_image
+from ingest_fixtures import LETTER, FixedEngine, ReplayEngine, line_and_boxes, page_image
 from PIL import Image, ImageDraw
 
 from saraban.core.errors import OcrError
@@ -60,7 +60,7 @@ def test_a_stage_that_fails_costs_only_its_own_repair(monkeypatch, caplog):
     monkeypatch.setattr("saraban.ingest.stages.reread_digits", explode)
     img, result = line_and_boxes("จำนวน ๒๘๗ โครงการ", "จำนวน ๒๘๗ซ โครงการ")
     with caplog.at_level(logging.WARNING):
-        page = ocr_page(3, img, engine=_Replay(result), source="letters/r07.pdf")
+        page = ocr_page(3, img, engine=ReplayEngine(result), source="letters/r07.pdf")
     assert page.method == "ocr" and page.text.split()[:2] == ["จำนวน", "๒๘๗ซ"]   # as tesseract read it
     assert "letters/r07.pdf: page 3: stage digit_runs failed (RecursionError" in caplog.text
 
@@ -123,8 +123,8 @@ def test_every_stage_has_a_name_and_a_place():
 ])
 def test_a_stage_switched_off_leaves_the_text_as_read(stage, truth, read, switched_on):
     img, result = line_and_boxes(truth, read)
-    assert ocr_page(1, img, engine=_Replay(result)).text.strip() == switched_on
-    off = ocr_page(1, img, engine=_Replay(result), options=ReadOptions(disabled_stages=frozenset({stage})))
+    assert ocr_page(1, img, engine=ReplayEngine(result)).text.strip() == switched_on
+    off = ocr_page(1, img, engine=ReplayEngine(result), options=ReadOptions(disabled_stages=frozenset({stage})))
     assert off.text.strip() == read
 
 
@@ -140,7 +140,7 @@ def test_when_two_stages_fix_the_same_text_the_precedence_decides():
 def test_a_word_a_stage_changed_is_marked_for_review():
     from saraban.ingest.layout import REREAD, place_words
     img, result = line_and_boxes("ที่ พล ๐๐๑๗.๓/๖๕๖๕", "ที่ พล ๐๐๑ฒ.๓/๐๕๒๐๕")
-    page = ocr_page(1, img, engine=_Replay(result))
+    page = ocr_page(1, img, engine=ReplayEngine(result))
     assert page.text.strip() == "ที่ พล ๐๐๑๗.๓/๖๕๖๕"
     assert [(w.text, w.origin) for w in page.words] == [("ที่", None), ("พล", None), ("๐๐๑๗.๓/๖๕๖๕", "reread")]
     placed = place_words(page.text, page.words)
@@ -325,21 +325,3 @@ def test_no_crop_of_a_real_scan_makes_a_stage_fail(real_scan_pages, data, caplog
     failures = sorted({r.getMessage() for r in caplog.records if "failed" in r.getMessage()
                        and not any(known in r.getMessage() for known in KNOWN_FAILURES)})
     assert not failures, failures[:3]                # the guard is the net, not the plan
-
-
-# --- helpers ------------------------------------------------------------------
-
-class _Replay(FixedEngine):
-    def __init__(self, result):
-        super().__init__(result.text)
-        self.result = result
-
-    def read(self, image, langs):
-        self.calls += 1
-        return self.result
-
-    def read_block(self, image, langs):
-        return OcrResult("")
-
-
-
